@@ -1,0 +1,275 @@
+package io.github.busypool;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.tomcat.util.threads.TaskQueue;
+import org.apache.tomcat.util.threads.TaskThreadFactory;
+import org.apache.tomcat.util.threads.ThreadPoolExecutor;
+
+import io.github.busypool.BusyTracker.Phase;
+
+/**
+ * Tomcat's {@link ThreadPoolExecutor}, with its {@link TaskQueue} semantics, that knows at
+ * every moment whether it is {@link BusyState#BUSY busy} and signals every transition.
+ * <p>
+ * The pool is busy when {@code queued - idle > queueTolerance}. Tomcat already counts
+ * submitted-but-unfinished tasks without a lock, and {@code queued - idle} equals
+ * {@code submitted - threads}, so the test after each {@code execute} and each completed
+ * task costs two plain reads and one volatile read; only a transition costs a
+ * compare-and-set. Listeners run on a thread of the pool's own (see
+ * {@link #setListeners}).
+ * <p>
+ * Built with no threads; {@link #start} names them the way Tomcat names its own and
+ * starts the min spare ones. On {@link #shutdown} the state becomes
+ * {@link BusyState#DRAINING} for good.
+ */
+public class BusyPoolExecutor extends ThreadPoolExecutor {
+
+	private static final long KEEP_ALIVE_SECONDS = 60;
+
+	private final int minSpareThreads;
+
+	private final int queueTolerance;
+
+	private final BusyTracker tracker;
+
+	private final TransitionDispatcher dispatcher;
+
+	private volatile QueueWaitRecorder queueWaitRecorder;
+
+	/**
+	 * Creates a pool with no threads yet.
+	 * @param minSpareThreads threads kept even when idle (Tomcat's min spare threads)
+	 * @param maxThreads the most threads the pool grows to
+	 * @param maxQueueCapacity the most tasks that may wait; more are rejected
+	 * @param queueTolerance how many more queued tasks than idle threads still count as
+	 * free
+	 */
+	public BusyPoolExecutor(int minSpareThreads, int maxThreads, int maxQueueCapacity, int queueTolerance) {
+		super(0, maxThreads, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS, new TaskQueue(maxQueueCapacity),
+				new TaskThreadFactory("busy-pool-exec-", true, Thread.NORM_PRIORITY));
+		if (minSpareThreads < 0 || minSpareThreads > maxThreads) {
+			throw new IllegalArgumentException(
+					"minSpareThreads must be between 0 and maxThreads (" + maxThreads + "), was " + minSpareThreads);
+		}
+		if (queueTolerance < 0) {
+			throw new IllegalArgumentException("queueTolerance must be >= 0, was " + queueTolerance);
+		}
+		((TaskQueue) getQueue()).setParent(this);
+		this.minSpareThreads = minSpareThreads;
+		this.queueTolerance = queueTolerance;
+		Phase first = Phase.initial();
+		this.dispatcher = new TransitionDispatcher(first, maxThreads, "busy-pool-events");
+		this.tracker = new BusyTracker(queueTolerance, first, this.dispatcher::wake);
+		this.dispatcher.start();
+	}
+
+	/**
+	 * Names the threads and starts the min spare ones, as Tomcat does for its own
+	 * executor.
+	 * @param threadNamePrefix the prefix of thread names, for example
+	 * {@code http-nio-8080-exec-}
+	 */
+	public void start(String threadNamePrefix) {
+		setThreadFactory(new TaskThreadFactory(threadNamePrefix, true, Thread.NORM_PRIORITY));
+		setCorePoolSize(this.minSpareThreads);
+		prestartAllCoreThreads();
+	}
+
+	@Override
+	public void execute(Runnable command) {
+		if (command == null) {
+			throw new NullPointerException();
+		}
+		QueueWaitRecorder recorder = this.queueWaitRecorder;
+		try {
+			super.execute((recorder != null) ? new TimedTask(command, recorder) : command);
+		}
+		finally {
+			track();
+		}
+	}
+
+	@Override
+	protected void afterExecute(Runnable r, Throwable t) {
+		try {
+			// First, because it decrements the submitted count that track() reads.
+			super.afterExecute(r, t);
+		}
+		finally {
+			track();
+		}
+	}
+
+	private void track() {
+		while (this.tracker.update(getSubmittedCount(), getPoolSizeNoLock())) {
+			// We changed the state, or lost a race to: decide again on fresh counts.
+		}
+	}
+
+	/**
+	 * Moves to {@link BusyState#DRAINING} for good, without stopping anything. Tasks keep
+	 * running and new ones are still accepted.
+	 */
+	public void drain() {
+		this.tracker.drain(getSubmittedCount(), getPoolSizeNoLock());
+	}
+
+	@Override
+	public void shutdown() {
+		drain();
+		super.shutdown();
+	}
+
+	@Override
+	public List<Runnable> shutdownNow() {
+		drain();
+		return super.shutdownNow();
+	}
+
+	/**
+	 * Shuts the pool down, waits for running tasks and for listeners to finish, then
+	 * interrupts what is left.
+	 * @param timeout how long to wait for tasks, and again for listeners
+	 * @return whether every thread of the pool, and its listener thread, has ended
+	 */
+	public boolean shutdownGracefully(Duration timeout) {
+		shutdown();
+		try {
+			if (!awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				shutdownNow();
+				awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			shutdownNow();
+		}
+		return this.dispatcher.stop(timeout) && isTerminated();
+	}
+
+	@Override
+	protected void terminated() {
+		super.terminated();
+		this.dispatcher.requestStop();
+	}
+
+	/**
+	 * Sets the listeners told of every transition, in this order, on the pool's listener
+	 * thread. Replaces any set before.
+	 * @param listeners the listeners
+	 */
+	public void setListeners(List<? extends BusyStateListener> listeners) {
+		this.dispatcher.setListeners(List.copyOf(listeners));
+	}
+
+	/**
+	 * Sets what records how long tasks wait in the queue, or {@code null} for nothing.
+	 * While it is {@code null}, tasks are passed to Tomcat's pool as they are.
+	 * @param recorder the recorder, or {@code null}
+	 */
+	public void setQueueWaitRecorder(QueueWaitRecorder recorder) {
+		this.queueWaitRecorder = recorder;
+	}
+
+	/**
+	 * Returns the current state.
+	 * @return the state
+	 */
+	public BusyState getState() {
+		return this.tracker.current().state;
+	}
+
+	/**
+	 * Returns when the pool last became busy, or {@code null} if it is not busy.
+	 * @return the start of the current busy period, or {@code null}
+	 */
+	public Instant getBusySince() {
+		Phase phase = this.tracker.current();
+		return (phase.state == BusyState.BUSY) ? Instant.ofEpochMilli(phase.startMillis) : null;
+	}
+
+	/**
+	 * Returns the total time the pool has spent busy, including a busy period in
+	 * progress.
+	 * @return the time spent busy
+	 */
+	public Duration getBusyTime() {
+		return Duration.ofNanos(this.tracker.current().busyNanosUntil(System.nanoTime()));
+	}
+
+	/**
+	 * Returns how many transitions into the given state have been made.
+	 * @param state {@link BusyState#BUSY} or {@link BusyState#FREE}
+	 * @return the number of transitions
+	 */
+	public long getTransitionCount(BusyState state) {
+		Phase phase = this.tracker.current();
+		return switch (state) {
+			case BUSY -> phase.toBusy;
+			case FREE -> phase.toFree;
+			case DRAINING -> (phase.state == BusyState.DRAINING) ? 1 : 0;
+		};
+	}
+
+	/**
+	 * Returns the number of pool threads not running a task.
+	 * @return the idle threads
+	 */
+	public int getIdleCount() {
+		return Math.max(0, getPoolSize() - getActiveCount());
+	}
+
+	/**
+	 * Returns the number of tasks waiting for a thread.
+	 * @return the queue size
+	 */
+	public int getQueueSize() {
+		return getQueue().size();
+	}
+
+	/**
+	 * Returns how many more queued tasks than idle threads still count as free.
+	 * @return the tolerance
+	 */
+	public int getQueueTolerance() {
+		return this.queueTolerance;
+	}
+
+	/**
+	 * Returns the number of threads kept even when idle.
+	 * @return the min spare threads
+	 */
+	public int getMinSpareThreads() {
+		return this.minSpareThreads;
+	}
+
+	/**
+	 * A task and the moment it was handed to the pool. One small object per task, and
+	 * only while a {@link QueueWaitRecorder} is set.
+	 */
+	private static final class TimedTask implements Runnable {
+
+		private final Runnable task;
+
+		private final QueueWaitRecorder recorder;
+
+		private final long submitted = System.nanoTime();
+
+		TimedTask(Runnable task, QueueWaitRecorder recorder) {
+			this.task = task;
+			this.recorder = recorder;
+		}
+
+		@Override
+		public void run() {
+			this.recorder.record(System.nanoTime() - this.submitted);
+			this.task.run();
+		}
+
+	}
+
+}

@@ -1,0 +1,20 @@
+package io.github.busypool;
+
+/**
+ * Told of every {@link BusyTransition} of a {@link BusyPoolExecutor}.
+ * <p>
+ * Listeners are called one at a time, in the order of the transitions, on a thread of
+ * busy-pool's own, never on a Tomcat thread. A listener that throws is logged and the
+ * next one is still called; a listener that blocks delays only later notifications,
+ * never a request.
+ */
+@FunctionalInterface
+public interface BusyStateListener {
+
+	/**
+	 * Called after the pool has changed state.
+	 * @param transition the transition, with a snapshot of the pool at that moment
+	 */
+	void onTransition(BusyTransition transition);
+
+}

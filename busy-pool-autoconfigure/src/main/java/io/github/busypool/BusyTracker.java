@@ -1,0 +1,145 @@
+package io.github.busypool;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The busy/free state machine of a {@link BusyPoolExecutor}, and the log of its
+ * transitions.
+ * <p>
+ * The whole state is one word, the current {@link Phase}, changed only by
+ * compare-and-set, so transitions are totally ordered and each is made exactly once. The
+ * thread that wins a change links the old phase to the new one, so the phases form a log
+ * that {@link TransitionDispatcher} walks in order.
+ * <p>
+ * The rule that keeps the reported state true: <em>whoever changes the state, or loses a
+ * race to change it, decides again on fresh counts</em> ({@link #update} returns
+ * {@code true}). A thread may decide on counts that are stale by the time its
+ * compare-and-set lands; the re-check undoes that, so once the pool is quiet the state
+ * equals the truth. The price is, at worst, a short busy/free pair during a race.
+ */
+final class BusyTracker {
+
+	private final int tolerance;
+
+	private final Runnable onTransition;
+
+	private final AtomicReference<Phase> current;
+
+	BusyTracker(int tolerance, Phase initial, Runnable onTransition) {
+		this.tolerance = tolerance;
+		this.current = new AtomicReference<>(initial);
+		this.onTransition = onTransition;
+	}
+
+	/**
+	 * Brings the state in line with the given counts.
+	 * @param submitted tasks submitted and not yet completed (queued plus running)
+	 * @param threads threads in the pool
+	 * @return {@code true} if the state was changed, or another thread changed it first:
+	 * the caller must call again with fresh counts
+	 */
+	boolean update(int submitted, int threads) {
+		Phase phase = this.current.get();
+		// queued - idle == (submitted - running) - (threads - running) == submitted - threads
+		boolean busy = submitted - threads > this.tolerance;
+		if (phase.state == BusyState.DRAINING || (phase.state == BusyState.BUSY) == busy) {
+			return false;
+		}
+		move(phase, busy ? BusyState.BUSY : BusyState.FREE, submitted, threads);
+		return true;
+	}
+
+	/**
+	 * Moves to {@link BusyState#DRAINING} for good.
+	 * @param submitted tasks submitted and not yet completed
+	 * @param threads threads in the pool
+	 */
+	void drain(int submitted, int threads) {
+		Phase phase = this.current.get();
+		while (phase.state != BusyState.DRAINING) {
+			move(phase, BusyState.DRAINING, submitted, threads);
+			phase = this.current.get();
+		}
+	}
+
+	private void move(Phase from, BusyState to, int submitted, int threads) {
+		Phase next = from.next(to, submitted, threads);
+		if (this.current.compareAndSet(from, next)) {
+			from.successor = next;
+			this.onTransition.run();
+		}
+	}
+
+	Phase current() {
+		return this.current.get();
+	}
+
+	/**
+	 * One state of the pool, from the transition that entered it until the next one. Its
+	 * fields are the running totals as of its start, so readers get a consistent view
+	 * from a single read of {@link BusyTracker#current}.
+	 */
+	static final class Phase {
+
+		final BusyState state;
+
+		final long sequence;
+
+		final long startNanos;
+
+		final long startMillis;
+
+		/** Nanoseconds spent busy before this phase started. */
+		final long busyNanos;
+
+		final long toBusy;
+
+		final long toFree;
+
+		/** The counts the transition into this phase was decided on. */
+		final int submitted;
+
+		final int threads;
+
+		/** The next phase, set once by the thread that made the transition. */
+		volatile Phase successor;
+
+		private Phase(BusyState state, long sequence, long startNanos, long startMillis, long busyNanos, long toBusy,
+				long toFree, int submitted, int threads) {
+			this.state = state;
+			this.sequence = sequence;
+			this.startNanos = startNanos;
+			this.startMillis = startMillis;
+			this.busyNanos = busyNanos;
+			this.toBusy = toBusy;
+			this.toFree = toFree;
+			this.submitted = submitted;
+			this.threads = threads;
+		}
+
+		static Phase initial() {
+			return new Phase(BusyState.FREE, 0, System.nanoTime(), System.currentTimeMillis(), 0, 0, 0, 0, 0);
+		}
+
+		Phase next(BusyState to, int submitted, int threads) {
+			long now = System.nanoTime();
+			long busy = this.busyNanos + ((this.state == BusyState.BUSY) ? now - this.startNanos : 0);
+			return new Phase(to, this.sequence + 1, now, System.currentTimeMillis(), busy,
+					this.toBusy + ((to == BusyState.BUSY) ? 1 : 0), this.toFree + ((to == BusyState.FREE) ? 1 : 0),
+					submitted, threads);
+		}
+
+		long busyNanosUntil(long nanos) {
+			return this.busyNanos + ((this.state == BusyState.BUSY) ? nanos - this.startNanos : 0);
+		}
+
+		BusyTransition transitionFrom(Phase previous, int maxThreads) {
+			int active = Math.min(this.submitted, this.threads);
+			return new BusyTransition(this.sequence, previous.state, this.state, Instant.ofEpochMilli(this.startMillis),
+					active, this.threads - active, Math.max(0, this.submitted - this.threads), maxThreads);
+		}
+
+	}
+
+}

@@ -1,0 +1,109 @@
+package io.github.busypool.actuate;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.BusyState;
+import io.github.busypool.check.CheckCounters;
+import io.github.busypool.check.CheckVia;
+
+/**
+ * {@link MeterBinder} for a {@link BusyPoolExecutor}: its state, threads, queue, queue
+ * wait, transitions, busy time, and the checks answered. Gauges read the pool itself
+ * when a registry polls them; the only per-task cost is the queue-wait timer.
+ */
+public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
+
+	private final BusyPoolExecutor executor;
+
+	private final CheckCounters checks;
+
+	private final List<CheckVia> checkPaths;
+
+	private final List<Runnable> removals = new ArrayList<>();
+
+	/**
+	 * Creates a binder.
+	 * @param executor the pool
+	 * @param checks the counted checks
+	 * @param checkPaths the check paths to report, even before their first check
+	 */
+	public BusyPoolMetrics(BusyPoolExecutor executor, CheckCounters checks, List<CheckVia> checkPaths) {
+		this.executor = executor;
+		this.checks = checks;
+		this.checkPaths = List.copyOf(checkPaths);
+	}
+
+	@Override
+	public synchronized void bindTo(MeterRegistry registry) {
+		BusyPoolExecutor pool = this.executor;
+		add(registry, Gauge.builder("busypool.state", pool, (p) -> p.getState().code())
+			.description("The state of the pool: 0 free, 1 busy, 2 draining")
+			.register(registry));
+		add(registry, Gauge.builder("busypool.threads.active", pool, BusyPoolExecutor::getActiveCount)
+			.description("Threads running a task")
+			.baseUnit("threads")
+			.register(registry));
+		add(registry, Gauge.builder("busypool.threads.idle", pool, BusyPoolExecutor::getIdleCount)
+			.description("Pool threads not running a task")
+			.baseUnit("threads")
+			.register(registry));
+		add(registry, Gauge.builder("busypool.threads.max", pool, BusyPoolExecutor::getMaximumPoolSize)
+			.description("The maximum number of threads")
+			.baseUnit("threads")
+			.register(registry));
+		add(registry, Gauge.builder("busypool.queue.size", pool, BusyPoolExecutor::getQueueSize)
+			.description("Tasks waiting for a thread")
+			.baseUnit("tasks")
+			.register(registry));
+		Timer wait = Timer.builder("busypool.queue.wait")
+			.description("How long tasks waited in the queue before a thread took them")
+			.register(registry);
+		add(registry, wait);
+		pool.setQueueWaitRecorder((nanos) -> wait.record(nanos, TimeUnit.NANOSECONDS));
+		for (BusyState to : List.of(BusyState.BUSY, BusyState.FREE)) {
+			add(registry, FunctionCounter.builder("busypool.transitions", pool, (p) -> p.getTransitionCount(to))
+				.description("Transitions signalled by the pool")
+				.tag("to", to.label())
+				.register(registry));
+		}
+		add(registry, FunctionCounter
+			.builder("busypool.busy.time", pool, (p) -> p.getBusyTime().toNanos() / (double) TimeUnit.SECONDS.toNanos(1))
+			.description("Total time the pool has spent busy")
+			.baseUnit("seconds")
+			.register(registry));
+		for (CheckVia via : this.checkPaths) {
+			for (BusyState answer : BusyState.values()) {
+				add(registry, FunctionCounter.builder("busypool.checks", this.checks, (c) -> c.count(via, answer))
+					.description("Checks answered")
+					.tag("answer", answer.label())
+					.tag("via", via.tag())
+					.register(registry));
+			}
+		}
+	}
+
+	private void add(MeterRegistry registry, Meter meter) {
+		this.removals.add(() -> registry.remove(meter));
+	}
+
+	/**
+	 * Stops recording queue waits and removes the meters from the registry.
+	 */
+	@Override
+	public synchronized void close() {
+		this.executor.setQueueWaitRecorder(null);
+		this.removals.forEach(Runnable::run);
+		this.removals.clear();
+	}
+
+}

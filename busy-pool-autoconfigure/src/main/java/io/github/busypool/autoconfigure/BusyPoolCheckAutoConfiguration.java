@@ -1,0 +1,42 @@
+package io.github.busypool.autoconfigure;
+
+import jakarta.servlet.DispatcherType;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+
+import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.check.BusyPoolCheckFilter;
+import io.github.busypool.check.CheckCounters;
+
+/**
+ * {@link AutoConfiguration Auto-configuration} for the {@link BusyPoolCheckFilter} that
+ * answers a load balancer's check before any other filter.
+ */
+@AutoConfiguration(after = BusyPoolAutoConfiguration.class)
+@ConditionalOnWebApplication(type = Type.SERVLET)
+@ConditionalOnBean(BusyPoolExecutor.class)
+public final class BusyPoolCheckAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "busyPoolCheckFilter")
+	FilterRegistrationBean<BusyPoolCheckFilter> busyPoolCheckFilter(BusyPoolExecutor executor,
+			BusyPoolProperties properties, CheckCounters counters) {
+		BusyPoolProperties.Check check = properties.getCheck();
+		BusyPoolCheckFilter filter = new BusyPoolCheckFilter(executor::getState, check.getPath(),
+				check.isHaproxyDefault(), counters);
+		FilterRegistrationBean<BusyPoolCheckFilter> registration = new FilterRegistrationBean<>(filter);
+		registration.setName("busyPoolCheckFilter");
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		registration.setDispatcherTypes(DispatcherType.REQUEST);
+		registration.addUrlPatterns("/*");
+		return registration;
+	}
+
+}

@@ -1,0 +1,30 @@
+package io.github.busypool.autoconfigure;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.actuate.BusyPoolHealthIndicator;
+
+/**
+ * {@link AutoConfiguration Auto-configuration} for the {@code busyPool} health
+ * component.
+ */
+@AutoConfiguration(after = BusyPoolAutoConfiguration.class)
+@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean(BusyPoolExecutor.class)
+@ConditionalOnEnabledHealthIndicator("busypool")
+public final class BusyPoolHealthAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "busyPoolHealthIndicator")
+	BusyPoolHealthIndicator busyPoolHealthIndicator(BusyPoolExecutor executor) {
+		return new BusyPoolHealthIndicator(executor);
+	}
+
+}

@@ -1,0 +1,131 @@
+package io.github.busypool.check;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import io.github.busypool.BusyState;
+
+/**
+ * Answers a load balancer's check with the pool's {@link BusyState} ({@code 200 free},
+ * {@code 503 busy}, {@code 503 draining}) before anything else runs, and passes every
+ * other request through untouched.
+ * <p>
+ * It answers {@code GET}, {@code HEAD} and {@code OPTIONS} on the check path and, unless
+ * turned off, HAProxy's default check {@code OPTIONS /} when it is not a CORS preflight.
+ * Other methods on the check path get a small {@code 405}.
+ * <p>
+ * What it cannot do: on the main port the check still runs on a pool thread, so when
+ * the pool is saturated the check waits in the same queue as the traffic. A dedicated
+ * check port avoids that.
+ */
+public class BusyPoolCheckFilter extends HttpFilter {
+
+	private static final byte[][] BODIES = new byte[BusyState.values().length][];
+
+	private static final byte[] METHOD_NOT_ALLOWED = "method not allowed\n".getBytes(StandardCharsets.US_ASCII);
+
+	static {
+		for (BusyState state : BusyState.values()) {
+			BODIES[state.ordinal()] = (state.label() + "\n").getBytes(StandardCharsets.US_ASCII);
+		}
+	}
+
+	private final Supplier<BusyState> state;
+
+	private final String path;
+
+	private final boolean haproxyDefault;
+
+	private final CheckCounters counters;
+
+	private String checkUri;
+
+	private String rootUri;
+
+	/**
+	 * Creates a filter.
+	 * @param state where the current state comes from
+	 * @param path the check path, relative to the context path
+	 * @param haproxyDefault whether to answer {@code OPTIONS /} too
+	 * @param counters where answered checks are counted
+	 */
+	public BusyPoolCheckFilter(Supplier<BusyState> state, String path, boolean haproxyDefault,
+			CheckCounters counters) {
+		this.state = state;
+		this.path = path;
+		this.haproxyDefault = haproxyDefault;
+		this.counters = counters;
+		this.checkUri = path;
+		this.rootUri = "/";
+	}
+
+	@Override
+	public void init(FilterConfig config) throws ServletException {
+		super.init(config);
+		String contextPath = config.getServletContext().getContextPath();
+		this.checkUri = contextPath + this.path;
+		this.rootUri = contextPath + "/";
+	}
+
+	@Override
+	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws IOException, ServletException {
+		String uri = request.getRequestURI();
+		if (uri.equals(this.checkUri)) {
+			String method = request.getMethod();
+			if (isCheckMethod(method)) {
+				answer(method, response);
+			}
+			else {
+				refuse(response);
+			}
+		}
+		else if (this.haproxyDefault && uri.equals(this.rootUri) && "OPTIONS".equals(request.getMethod())
+				&& !isCorsPreflight(request)) {
+			answer("OPTIONS", response);
+		}
+		else {
+			chain.doFilter(request, response);
+		}
+	}
+
+	private static boolean isCheckMethod(String method) {
+		return "GET".equals(method) || "HEAD".equals(method) || "OPTIONS".equals(method);
+	}
+
+	private static boolean isCorsPreflight(HttpServletRequest request) {
+		return request.getHeader("Origin") != null && request.getHeader("Access-Control-Request-Method") != null;
+	}
+
+	private void answer(String method, HttpServletResponse response) throws IOException {
+		BusyState current = this.state.get();
+		this.counters.increment(CheckVia.FILTER, current);
+		write(response, (current == BusyState.FREE) ? HttpServletResponse.SC_OK
+				: HttpServletResponse.SC_SERVICE_UNAVAILABLE, BODIES[current.ordinal()], !"HEAD".equals(method));
+	}
+
+	private static void refuse(HttpServletResponse response) throws IOException {
+		response.setHeader("Allow", "GET, HEAD, OPTIONS");
+		write(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED, true);
+	}
+
+	private static void write(HttpServletResponse response, int status, byte[] body, boolean withBody)
+			throws IOException {
+		response.setStatus(status);
+		response.setContentType("text/plain");
+		response.setHeader("Cache-Control", "no-store");
+		response.setContentLength(body.length);
+		if (withBody) {
+			response.getOutputStream().write(body);
+		}
+	}
+
+}

@@ -1,0 +1,68 @@
+package io.github.busypool.tomcat;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.coyote.AbstractProtocol;
+import org.apache.coyote.ProtocolHandler;
+
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.core.Ordered;
+
+import io.github.busypool.BusyPoolExecutor;
+
+/**
+ * Installs a {@link BusyPoolExecutor} as the executor of Tomcat's main connector, the way
+ * Boot installs its own virtual-thread executor. Threads are named as Tomcat names its
+ * own ({@code http-nio-8080-exec-1}).
+ */
+public class BusyPoolTomcatCustomizer
+		implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
+
+	/**
+	 * Runs after Boot's {@code TomcatWebServerFactoryCustomizer} (order 0), like Boot's
+	 * own executor customizer.
+	 */
+	public static final int ORDER = 1;
+
+	private static final Log logger = LogFactory.getLog(BusyPoolTomcatCustomizer.class);
+
+	private final BusyPoolExecutor executor;
+
+	private final AtomicBoolean installed = new AtomicBoolean();
+
+	public BusyPoolTomcatCustomizer(BusyPoolExecutor executor) {
+		this.executor = executor;
+	}
+
+	@Override
+	public void customize(ConfigurableTomcatWebServerFactory factory) {
+		factory.addProtocolHandlerCustomizers(this::install);
+	}
+
+	private void install(ProtocolHandler handler) {
+		if (!this.installed.compareAndSet(false, true)) {
+			logger.warn("The busy-pool executor is already installed; " + handler
+					+ " keeps an executor of its own and is not tracked");
+			return;
+		}
+		this.executor.start(threadNamePrefix(handler));
+		handler.setExecutor(this.executor);
+	}
+
+	private static String threadNamePrefix(ProtocolHandler handler) {
+		if (handler instanceof AbstractProtocol<?> protocol) {
+			// getName() is quoted for use in JMX names: "http-nio-8080"
+			return protocol.getName().replace("\"", "") + "-exec-";
+		}
+		return "http-exec-";
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.github.busypool;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Several submitters, hundreds of thousands of tasks of mixed lengths: every task runs,
+ * transitions alternate without gaps, and the quiet pool reports free.
+ */
+class BusyPoolExecutorStressTests {
+
+	private static final int SUBMITTERS = 4;
+
+	private static final int TASKS_PER_SUBMITTER = 100_000;
+
+	private static final int TOTAL = SUBMITTERS * TASKS_PER_SUBMITTER;
+
+	@ParameterizedTest(name = "queue tolerance {0}")
+	@ValueSource(ints = { 0, 3 })
+	void everyTaskRunsAndTransitionsAlternate(int tolerance) throws Exception {
+		BusyPoolExecutor pool = new BusyPoolExecutor(2, 8, Integer.MAX_VALUE, tolerance);
+		pool.start("stress-exec-");
+		RecordingListener listener = new RecordingListener();
+		pool.setListeners(List.of(listener));
+		LongAdder ran = new LongAdder();
+		CountDownLatch allRan = new CountDownLatch(TOTAL);
+		AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+		ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
+		try {
+			for (int s = 0; s < SUBMITTERS; s++) {
+				submitters.execute(() -> {
+					try {
+						for (int i = 0; i < TASKS_PER_SUBMITTER; i++) {
+							pool.execute(task(ran, allRan));
+							if (i % 100 == 0) {
+								// Pause now and then, so the pool drains and the state flips often.
+								LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000));
+							}
+						}
+					}
+					catch (Throwable ex) {
+						firstFailure.compareAndSet(null, ex);
+					}
+				});
+			}
+			submitters.shutdown();
+			assertThat(submitters.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+			assertThat(firstFailure).hasValue(null);
+			assertThat(allRan.await(60, TimeUnit.SECONDS)).isTrue();
+			assertThat(ran.sum()).isEqualTo(TOTAL);
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getSubmittedCount() == 0);
+			assertThat(pool.getState()).isEqualTo(BusyState.FREE);
+			long toBusy = pool.getTransitionCount(BusyState.BUSY);
+			long toFree = pool.getTransitionCount(BusyState.FREE);
+			assertThat(toBusy).isPositive().isEqualTo(toFree);
+			await().atMost(Duration.ofSeconds(10)).until(() -> listener.transitions.size() == toBusy + toFree);
+			assertThat(listener.firstViolation).hasValue(null);
+			assertThat(listener.lastState()).isEqualTo(BusyState.FREE);
+			System.out.printf("tolerance %d: %d tasks, %d transitions to busy, %d to free%n", tolerance, TOTAL,
+					toBusy, toFree);
+		}
+		finally {
+			submitters.shutdownNow();
+			assertThat(pool.shutdownGracefully(Duration.ofSeconds(10))).isTrue();
+		}
+	}
+
+	/** Mostly empty tasks, some that spin a little, a few that park up to a millisecond. */
+	private static Runnable task(LongAdder ran, CountDownLatch allRan) {
+		int kind = ThreadLocalRandom.current().nextInt(1000);
+		return () -> {
+			if (kind < 10) {
+				LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(100_000, 1_000_000));
+			}
+			else if (kind < 100) {
+				long until = System.nanoTime() + 5_000;
+				while (System.nanoTime() < until) {
+					Thread.onSpinWait();
+				}
+			}
+			ran.increment();
+			allRan.countDown();
+		};
+	}
+
+}

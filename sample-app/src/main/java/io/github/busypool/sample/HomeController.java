@@ -1,0 +1,58 @@
+package io.github.busypool.sample;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.util.HtmlUtils;
+
+import io.github.busypool.BusyPoolExecutor;
+
+/**
+ * The home page: real HTML, the kind of page a health check should never render.
+ */
+@RestController
+class HomeController {
+
+	private final BusyPoolExecutor pool;
+
+	private final AtomicLong renders = new AtomicLong();
+
+	HomeController(BusyPoolExecutor pool) {
+		this.pool = pool;
+	}
+
+	@GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
+	String home() {
+		long n = this.renders.incrementAndGet();
+		StringBuilder html = new StringBuilder(1024);
+		html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\">")
+			.append("<title>busy-pool sample</title></head>\n<body>\n<h1>busy-pool sample</h1>\n")
+			.append("<p>This page was rendered ")
+			.append(n)
+			.append(" times. Rendered at ")
+			.append(HtmlUtils.htmlEscape(Instant.now().toString()))
+			.append(".</p>\n<table>\n");
+		row(html, "state", this.pool.getState().label());
+		row(html, "active threads", this.pool.getActiveCount());
+		row(html, "max threads", this.pool.getMaximumPoolSize());
+		row(html, "queued", this.pool.getQueueSize());
+		html.append("</table>\n<ul>\n")
+			.append("<li><a href=\"/api/quote\">/api/quote</a>: calls the downstream</li>\n")
+			.append("<li><a href=\"/sleep?ms=1000\">/sleep?ms=1000</a>: holds a worker thread</li>\n")
+			.append("<li><a href=\"/busy-pool/check\">/busy-pool/check</a>: the load balancer's check</li>\n")
+			.append("</ul>\n</body>\n</html>\n");
+		return html.toString();
+	}
+
+	private static void row(StringBuilder html, String name, Object value) {
+		html.append("<tr><th>").append(name).append("</th><td>").append(value).append("</td></tr>\n");
+	}
+
+	long renders() {
+		return this.renders.get();
+	}
+
+}

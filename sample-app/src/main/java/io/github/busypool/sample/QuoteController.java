@@ -1,0 +1,60 @@
+package io.github.busypool.sample;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientResponseException;
+
+/**
+ * Calls the downstream service with a timeout: the realistic path on which a network blip
+ * holds worker threads.
+ */
+@RestController
+class QuoteController {
+
+	private final RestClient client;
+
+	private final String url;
+
+	private final ObjectProvider<Downstream> downstream;
+
+	QuoteController(SampleProperties properties, ObjectProvider<Downstream> downstream) {
+		SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+		requests.setConnectTimeout(properties.getTimeout());
+		requests.setReadTimeout(properties.getTimeout());
+		this.client = RestClient.builder().requestFactory(requests).build();
+		this.url = properties.getUrl();
+		this.downstream = downstream;
+	}
+
+	@GetMapping(path = "/api/quote", produces = "text/plain")
+	ResponseEntity<String> quote() {
+		try {
+			return ResponseEntity.ok(this.client.get().uri(url()).retrieve().body(String.class));
+		}
+		catch (ResourceAccessException ex) {
+			return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT).body("downstream did not answer in time\n");
+		}
+		catch (RestClientResponseException ex) {
+			return ResponseEntity.status(HttpStatus.BAD_GATEWAY)
+				.body("downstream answered " + ex.getStatusCode().value() + "\n");
+		}
+	}
+
+	private String url() {
+		if (!this.url.isEmpty()) {
+			return this.url;
+		}
+		Downstream standIn = this.downstream.getIfAvailable();
+		if (standIn == null) {
+			throw new IllegalStateException("Set sample.downstream.url, or enable sample.downstream.embedded");
+		}
+		return standIn.quoteUrl();
+	}
+
+}
