@@ -2,8 +2,8 @@ package io.github.busypool;
 
 /**
  * Records how long a task waited in a {@link BusyPoolExecutor}'s queue before a thread
- * took it. Called on a pool thread just before the task runs, so it must be fast and must
- * not block.
+ * took it. Only tasks that found no idle thread are timed. Called on a pool thread just
+ * before the task runs, so it must be fast and must not block.
  */
 @FunctionalInterface
 public interface QueueWaitRecorder {

@@ -12,13 +12,23 @@ import io.github.busypool.BusyTracker.Phase;
 /**
  * Tells {@link BusyStateListener}s of transitions, in order, on a thread of its own.
  * <p>
- * It walks the phase log of a {@link BusyTracker}: pool threads only link a new phase and
- * unpark this thread, so a slow or failing listener never touches a request. While a
- * listener blocks, later transitions wait in the log and are delivered afterwards.
+ * It walks the phase log of a {@link BusyTracker}: pool threads only link a new phase, so
+ * a slow or failing listener never touches a request. While a listener blocks, later
+ * transitions wait in the log and are delivered afterwards.
+ * <p>
+ * Waking a parked thread is a system call, and a pool that hovers at the busy line makes
+ * thousands of transitions a second. So while transitions keep coming this thread polls
+ * the log every millisecond, and pool threads wake it only once it has gone to sleep
+ * after {@link #POLLS_BEFORE_SLEEP} empty polls. Listeners hear of a transition within
+ * about a millisecond either way.
  */
 final class TransitionDispatcher implements Runnable {
 
 	private static final Log logger = LogFactory.getLog(TransitionDispatcher.class);
+
+	private static final long POLL_NANOS = 1_000_000;
+
+	static final int POLLS_BEFORE_SLEEP = 100;
 
 	private final Thread thread;
 
@@ -27,6 +37,8 @@ final class TransitionDispatcher implements Runnable {
 	private volatile List<BusyStateListener> listeners = List.of();
 
 	private volatile boolean stopping;
+
+	private volatile boolean sleeping;
 
 	private Phase last;
 
@@ -45,8 +57,15 @@ final class TransitionDispatcher implements Runnable {
 		this.listeners = List.copyOf(listeners);
 	}
 
+	/**
+	 * Called by a pool thread after it has linked a new phase.
+	 */
 	void wake() {
-		LockSupport.unpark(this.thread);
+		// Pairs with run(): it sets sleeping, then reads the log; we linked, then read
+		// sleeping. With both volatile, at least one of us sees the other's write.
+		if (this.sleeping) {
+			LockSupport.unpark(this.thread);
+		}
 	}
 
 	/**
@@ -79,28 +98,42 @@ final class TransitionDispatcher implements Runnable {
 	 */
 	void requestStop() {
 		this.stopping = true;
-		wake();
+		LockSupport.unpark(this.thread);
 	}
 
 	boolean isAlive() {
 		return this.thread.isAlive();
 	}
 
+	boolean isSleeping() {
+		return this.sleeping;
+	}
+
 	@Override
 	public void run() {
+		int emptyPolls = 0;
 		while (true) {
 			Phase next = this.last.successor;
 			if (next != null) {
 				deliver(next.transitionFrom(this.last, this.maxThreads));
 				this.last = next;
+				emptyPolls = 0;
 			}
 			else if (this.stopping) {
 				return;
 			}
+			else if (emptyPolls < POLLS_BEFORE_SLEEP) {
+				emptyPolls++;
+				LockSupport.parkNanos(this, POLL_NANOS);
+			}
 			else {
-				// unpark() before park() leaves a permit, so a wake-up between the check
-				// above and this call is not lost.
-				LockSupport.park(this);
+				this.sleeping = true;
+				// Read the log again after announcing sleep (see wake()). An unpark()
+				// that lands before park() leaves a permit, so it is not lost either.
+				if (this.last.successor == null && !this.stopping) {
+					LockSupport.park(this);
+				}
+				this.sleeping = false;
 			}
 			// A listener may leave the interrupt flag set; park() would then spin.
 			Thread.interrupted();

@@ -66,7 +66,7 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 			.baseUnit("tasks")
 			.register(registry));
 		Timer wait = Timer.builder("busypool.queue.wait")
-			.description("How long tasks waited in the queue before a thread took them")
+			.description("How long tasks that found no idle thread waited in the queue before a thread took them")
 			.register(registry);
 		add(registry, wait);
 		pool.setQueueWaitRecorder((nanos) -> wait.record(nanos, TimeUnit.NANOSECONDS));
