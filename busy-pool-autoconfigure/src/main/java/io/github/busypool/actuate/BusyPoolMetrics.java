@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.noop.NoopTimer;
 
 import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyState;
@@ -69,7 +70,11 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 			.description("How long tasks that found no idle thread waited in the queue before a thread took them")
 			.register(registry);
 		add(registry, wait);
-		pool.setQueueWaitRecorder((nanos) -> wait.record(nanos, TimeUnit.NANOSECONDS));
+		if (!(wait instanceof NoopTimer)) {
+			// Turned off with management.metrics.enable.busypool.queue.wait=false: then
+			// tasks are not timed at all.
+			pool.setQueueWaitRecorder((nanos) -> wait.record(nanos, TimeUnit.NANOSECONDS));
+		}
 		for (BusyState to : List.of(BusyState.BUSY, BusyState.FREE)) {
 			add(registry, FunctionCounter.builder("busypool.transitions", pool, (p) -> p.getTransitionCount(to))
 				.description("Transitions signalled by the pool")

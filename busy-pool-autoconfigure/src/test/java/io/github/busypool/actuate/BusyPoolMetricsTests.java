@@ -1,0 +1,134 @@
+package io.github.busypool.actuate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.BusyState;
+import io.github.busypool.check.CheckCounters;
+import io.github.busypool.check.CheckVia;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class BusyPoolMetricsTests {
+
+	private final BusyPoolExecutor pool = new BusyPoolExecutor(1, 1, Integer.MAX_VALUE, 0);
+
+	private final CheckCounters checks = new CheckCounters();
+
+	private final MeterRegistry registry = new SimpleMeterRegistry();
+
+	private final BusyPoolMetrics metrics = new BusyPoolMetrics(this.pool, this.checks, List.of(CheckVia.FILTER));
+
+	@AfterEach
+	void shutDown() {
+		this.pool.shutdownGracefully(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void registersEveryMeterOfTheContract() {
+		this.pool.start("metrics-exec-");
+		this.metrics.bindTo(this.registry);
+		for (String name : List.of("busypool.state", "busypool.threads.active", "busypool.threads.idle",
+				"busypool.threads.max", "busypool.queue.size")) {
+			assertThat(this.registry.get(name).gauge()).as(name).isNotNull();
+		}
+		assertThat(this.registry.get("busypool.queue.wait").timer()).isNotNull();
+		assertThat(this.registry.get("busypool.transitions").tag("to", "busy").functionCounter()).isNotNull();
+		assertThat(this.registry.get("busypool.transitions").tag("to", "free").functionCounter()).isNotNull();
+		assertThat(this.registry.get("busypool.busy.time").functionCounter()).isNotNull();
+		for (BusyState answer : BusyState.values()) {
+			assertThat(this.registry.get("busypool.checks")
+				.tag("answer", answer.label())
+				.tag("via", "filter")
+				.functionCounter()).isNotNull();
+		}
+		assertThat(this.registry.get("busypool.threads.max").gauge().value()).isEqualTo(1);
+		assertThat(this.registry.get("busypool.threads.idle").gauge().value()).isEqualTo(1);
+		this.checks.increment(CheckVia.FILTER, BusyState.BUSY);
+		assertThat(this.registry.get("busypool.checks").tag("answer", "busy").functionCounter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void queueWaitTimesTasksThatWaited() throws Exception {
+		this.pool.start("metrics-exec-");
+		this.metrics.bindTo(this.registry);
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch done = new CountDownLatch(2);
+		CountDownLatch running = new CountDownLatch(1);
+		this.pool.execute(() -> {
+			running.countDown();
+			hold(release);
+			done.countDown();
+		});
+		assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+		this.pool.execute(done::countDown);
+		assertThat(this.registry.get("busypool.state").gauge().value()).isEqualTo(1);
+		assertThat(this.registry.get("busypool.queue.size").gauge().value()).isEqualTo(1);
+		Thread.sleep(50);
+		release.countDown();
+		assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+		Timer wait = this.registry.get("busypool.queue.wait").timer();
+		await().atMost(Duration.ofSeconds(10)).until(() -> wait.count() == 1);
+		assertThat(wait.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(50);
+	}
+
+	@Test
+	void disabledQueueWaitTimerLeavesTasksUntimed() {
+		this.registry.config().meterFilter(MeterFilter.denyNameStartsWith("busypool.queue.wait"));
+		this.pool.start("metrics-exec-");
+		this.metrics.bindTo(this.registry);
+		CountDownLatch release = new CountDownLatch(1);
+		holdTheOnlyThread(release);
+		Runnable queued = () -> {
+		};
+		this.pool.execute(queued);
+		assertThat(this.pool.getQueue()).containsExactly(queued);
+		release.countDown();
+	}
+
+	@Test
+	void closeRemovesMetersAndStopsTiming() {
+		this.pool.start("metrics-exec-");
+		this.metrics.bindTo(this.registry);
+		this.metrics.close();
+		assertThat(this.registry.find("busypool.state").gauge()).isNull();
+		assertThat(this.registry.getMeters()).isEmpty();
+		CountDownLatch release = new CountDownLatch(1);
+		holdTheOnlyThread(release);
+		Runnable queued = () -> {
+		};
+		this.pool.execute(queued);
+		assertThat(this.pool.getQueue()).containsExactly(queued);
+		release.countDown();
+	}
+
+	private void holdTheOnlyThread(CountDownLatch release) {
+		CountDownLatch running = new CountDownLatch(1);
+		this.pool.execute(() -> {
+			running.countDown();
+			hold(release);
+		});
+		hold(running);
+	}
+
+	private static void hold(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
