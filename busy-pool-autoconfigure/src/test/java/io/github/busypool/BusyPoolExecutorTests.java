@@ -33,7 +33,7 @@ class BusyPoolExecutorTests {
 	void startsMinSpareThreadsWithTomcatStyleNames() {
 		BusyPoolExecutor pool = pool(2, 4, 0);
 		assertThat(pool.getPoolSize()).isEqualTo(2);
-		assertThat(threadsNamed("test-exec-")).hasSize(2);
+		assertThat(LiveThreads.named("test-exec-")).hasSize(2);
 	}
 
 	@Test
@@ -231,7 +231,7 @@ class BusyPoolExecutorTests {
 		assertThat(pool.getState()).isEqualTo(BusyState.DRAINING);
 		assertThat(listener.lastState()).isEqualTo(BusyState.DRAINING);
 		assertThat(listener.firstViolation).hasValue(null);
-		assertThat(threadsNamed("leak-check-exec-")).isEmpty();
+		assertThat(LiveThreads.named("leak-check-exec-")).isEmpty();
 		assertThat(pool.isTerminated()).isTrue();
 	}
 
@@ -307,16 +307,6 @@ class BusyPoolExecutorTests {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	static List<String> threadsNamed(String prefix) {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter(Thread::isAlive)
-			.map(Thread::getName)
-			.filter((name) -> name.startsWith(prefix))
-			.toList();
 	}
 
 }

@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.thread.Threading;
 import org.springframework.boot.tomcat.autoconfigure.TomcatServerProperties;
 import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
@@ -46,8 +47,18 @@ public final class BusyPoolAutoConfiguration {
 		@ConditionalOnMissingBean
 		BusyPoolExecutor busyPoolExecutor(BusyPoolProperties properties, TomcatServerProperties tomcat) {
 			TomcatServerProperties.Threads threads = tomcat.getThreads();
-			return new BusyPoolExecutor(threads.getMinSpare(), threads.getMax(), threads.getMaxQueueCapacity(),
+			requirePositive("server.tomcat.threads.max", threads.getMax());
+			requirePositive("server.tomcat.threads.max-queue-capacity", threads.getMaxQueueCapacity());
+			// Like Tomcat's own executor: min spare threads never exceed the maximum.
+			int minSpare = Math.max(0, Math.min(threads.getMinSpare(), threads.getMax()));
+			return new BusyPoolExecutor(minSpare, threads.getMax(), threads.getMaxQueueCapacity(),
 					properties.getQueueTolerance());
+		}
+
+		private static void requirePositive(String property, int value) {
+			if (value < 1) {
+				throw new InvalidConfigurationPropertyValueException(property, value, "must be 1 or more");
+			}
 		}
 
 		@Bean

@@ -67,6 +67,23 @@ class BusyPoolAutoConfigurationTests {
 	}
 
 	@Test
+	void runShouldCapMinSpareThreadsAtMaxLikeTomcat() {
+		this.contextRunner.withPropertyValues("server.tomcat.threads.max=4").run((context) -> {
+			BusyPoolExecutor executor = context.getBean(BusyPoolExecutor.class);
+			assertThat(executor.getMaximumPoolSize()).isEqualTo(4);
+			assertThat(executor.getMinSpareThreads()).isEqualTo(4);
+		});
+	}
+
+	@Test
+	void runWithZeroMaxThreadsShouldFailNamingTheProperty() {
+		this.contextRunner.withPropertyValues("server.tomcat.threads.max=0")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("server.tomcat.threads.max")
+				.hasMessageContaining("must be 1 or more"));
+	}
+
+	@Test
 	void runShouldShutDownPoolWhenContextCloses() {
 		BusyPoolExecutor[] executor = new BusyPoolExecutor[1];
 		this.contextRunner.run((context) -> executor[0] = context.getBean(BusyPoolExecutor.class));

@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.coyote.AbstractProtocol;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -23,11 +25,16 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyState;
+import io.github.busypool.BusyStateListener;
+import io.github.busypool.LiveThreads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,11 +46,17 @@ class BusyPoolTomcatIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	static final CountDownLatch release = new CountDownLatch(1);
+	/** Holds /hold requests; a new one for each test. */
+	static volatile CountDownLatch release = new CountDownLatch(1);
 
 	private final HttpClient client = HttpClient.newHttpClient();
 
 	private ConfigurableApplicationContext context;
+
+	@BeforeEach
+	void newRelease() {
+		release = new CountDownLatch(1);
+	}
 
 	@AfterEach
 	void close() {
@@ -90,19 +103,54 @@ class BusyPoolTomcatIntegrationTests {
 
 	@Test
 	void closingStopsThePoolAfterTheWebServerAndLeavesNoThread() throws Exception {
+		int listenerThreads = LiveThreads.named("busy-pool-events").size();
 		this.context = start();
 		BusyPoolExecutor executor = this.context.getBean(BusyPoolExecutor.class);
 		String threadName = get("/thread").body();
 		String prefix = threadName.substring(0, threadName.lastIndexOf('-') + 1);
-		assertThat(liveThreadsNamed(prefix)).isNotEmpty();
+		assertThat(LiveThreads.named(prefix)).isNotEmpty();
 		this.context.close();
 		assertThat(executor.isTerminated()).isTrue();
 		assertThat(executor.getState()).isEqualTo(BusyState.DRAINING);
-		assertThat(liveThreadsNamed(prefix)).isEmpty();
+		assertThat(LiveThreads.named(prefix)).isEmpty();
+		assertThat(LiveThreads.named("busy-pool-events")).hasSize(listenerThreads);
 	}
 
-	private ConfigurableApplicationContext start() {
-		return new SpringApplicationBuilder(TestApplication.class)
+	@Test
+	void listenersThatThrowOrBlockDelayNoRequest() throws Exception {
+		this.context = start(MisbehavingListeners.class);
+		MisbehavingListeners listeners = this.context.getBean(MisbehavingListeners.class);
+		BusyPoolExecutor executor = this.context.getBean(BusyPoolExecutor.class);
+		try {
+			List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				held.add(getAsync("/hold"));
+			}
+			await().atMost(WAIT).until(() -> executor.getState() == BusyState.BUSY);
+			assertThat(listeners.blocked.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+			release.countDown();
+			for (CompletableFuture<HttpResponse<String>> response : held) {
+				assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+			}
+			for (int i = 0; i < 20; i++) {
+				assertThat(get("/thread").statusCode()).isEqualTo(200);
+			}
+			await().atMost(WAIT).until(() -> executor.getState() == BusyState.FREE);
+			// Requests went on while one listener was still stuck on the first transition.
+			assertThat(listeners.unblock.getCount()).isEqualTo(1);
+			assertThat(listeners.thrown).hasValue(1);
+			assertThat(executor.getTransitionCount(BusyState.FREE)).isEqualTo(1);
+		}
+		finally {
+			listeners.unblock.countDown();
+		}
+		await().atMost(WAIT).until(() -> listeners.thrown.get() >= 2);
+	}
+
+	private ConfigurableApplicationContext start(Class<?>... extra) {
+		List<Class<?>> sources = new ArrayList<>(List.of(TestApplication.class));
+		sources.addAll(List.of(extra));
+		return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new))
 			.properties("server.port=0", "server.tomcat.threads.max=4", "server.tomcat.threads.min-spare=2",
 					"server.tomcat.mbeanregistry.enabled=true", "spring.main.banner-mode=off")
 			.run();
@@ -121,14 +169,43 @@ class BusyPoolTomcatIntegrationTests {
 		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(WAIT).build();
 	}
 
-	private static List<String> liveThreadsNamed(String prefix) {
-		return Thread.getAllStackTraces()
-			.keySet()
-			.stream()
-			.filter(Thread::isAlive)
-			.map(Thread::getName)
-			.filter((name) -> name.startsWith(prefix))
-			.toList();
+
+	/**
+	 * One listener that throws on every transition, then one that blocks on the first for
+	 * up to a minute.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class MisbehavingListeners {
+
+		final AtomicInteger thrown = new AtomicInteger();
+
+		final CountDownLatch blocked = new CountDownLatch(1);
+
+		final CountDownLatch unblock = new CountDownLatch(1);
+
+		@Bean
+		@Order(1)
+		BusyStateListener throwing() {
+			return (transition) -> {
+				this.thrown.incrementAndGet();
+				throw new IllegalStateException("listener failure on " + transition);
+			};
+		}
+
+		@Bean
+		@Order(2)
+		BusyStateListener blocking() {
+			return (transition) -> {
+				this.blocked.countDown();
+				try {
+					this.unblock.await(60, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			};
+		}
+
 	}
 
 	@SpringBootConfiguration
