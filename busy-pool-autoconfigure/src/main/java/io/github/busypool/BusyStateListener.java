@@ -6,7 +6,8 @@ package io.github.busypool;
  * Listeners are called one at a time, in the order of the transitions, on a thread of
  * busy-pool's own, never on a Tomcat thread. A listener that throws is logged and the
  * next one is still called; a listener that blocks delays only later notifications,
- * never a request.
+ * never a request. Transitions made meanwhile wait in memory, about a hundred bytes each,
+ * so a listener should return promptly and hand slow work elsewhere.
  */
 @FunctionalInterface
 public interface BusyStateListener {
