@@ -92,7 +92,7 @@ public class BusyPoolExecutor extends ThreadPoolExecutor {
 			super.execute(willWait ? new TimedTask(command, recorder) : command);
 		}
 		finally {
-			track();
+			track(BusyState.BUSY);
 		}
 	}
 
@@ -103,11 +103,24 @@ public class BusyPoolExecutor extends ThreadPoolExecutor {
 			super.afterExecute(r, t);
 		}
 		finally {
-			track();
+			track(BusyState.FREE);
 		}
 	}
 
-	private void track() {
+	/**
+	 * Brings the state in line with the counts, unless it is already {@code leaning}.
+	 * <p>
+	 * A submitted task can only make the pool busier (a thread Tomcat starts for it adds
+	 * as much idle capacity as the task takes), and a finished task only freer, so each
+	 * skips the counts when the state already leans its way. That stays true under races:
+	 * the skipping thread changed its count before it read the state, and whoever changes
+	 * the state after that read re-reads the counts after its compare-and-set, so it sees
+	 * the change.
+	 */
+	private void track(BusyState leaning) {
+		if (this.tracker.current().state == leaning) {
+			return;
+		}
 		while (this.tracker.update(getSubmittedCount(), getPoolSizeNoLock())) {
 			// We changed the state, or lost a race to: decide again on fresh counts.
 		}

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,20 +43,7 @@ class BusyPoolExecutorStressTests {
 		ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS);
 		try {
 			for (int s = 0; s < SUBMITTERS; s++) {
-				submitters.execute(() -> {
-					try {
-						for (int i = 0; i < TASKS_PER_SUBMITTER; i++) {
-							pool.execute(task(ran, allRan));
-							if (i % 100 == 0) {
-								// Pause now and then, so the pool drains and the state flips often.
-								LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000));
-							}
-						}
-					}
-					catch (Throwable ex) {
-						firstFailure.compareAndSet(null, ex);
-					}
-				});
+				submitters.execute(() -> submitAll(pool, ran, allRan, firstFailure));
 			}
 			submitters.shutdown();
 			assertThat(submitters.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
@@ -76,6 +64,73 @@ class BusyPoolExecutorStressTests {
 		finally {
 			submitters.shutdownNow();
 			assertThat(pool.shutdownGracefully(Duration.ofSeconds(10))).isTrue();
+		}
+	}
+
+	@Test
+	void quietPoolThatIsTrulyBusyReportsBusy() throws Exception {
+		BusyPoolExecutor pool = new BusyPoolExecutor(2, 8, Integer.MAX_VALUE, 0);
+		pool.start("stress-exec-");
+		RecordingListener listener = new RecordingListener();
+		pool.setListeners(List.of(listener));
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch allRan = new CountDownLatch(TOTAL + 13);
+		LongAdder ran = new LongAdder();
+		AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+		ExecutorService submitters = Executors.newFixedThreadPool(SUBMITTERS + 1);
+		try {
+			for (int s = 0; s < SUBMITTERS; s++) {
+				submitters.execute(() -> submitAll(pool, ran, allRan, firstFailure));
+			}
+			// Meanwhile, 13 tasks that hold their thread: 8 take every thread, 5 queue.
+			submitters.execute(() -> {
+				for (int i = 0; i < 13; i++) {
+					pool.execute(() -> {
+						try {
+							release.await(60, TimeUnit.SECONDS);
+						}
+						catch (InterruptedException ex) {
+							Thread.currentThread().interrupt();
+						}
+						allRan.countDown();
+					});
+					LockSupport.parkNanos(1_000_000);
+				}
+			});
+			submitters.shutdown();
+			assertThat(submitters.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+			assertThat(firstFailure).hasValue(null);
+			// Nothing is submitted any more; every thread is held and tasks wait: busy.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> pool.getActiveCount() == 8 && pool.getState() == BusyState.BUSY);
+			assertThat(pool.getQueueSize()).isGreaterThanOrEqualTo(5);
+			release.countDown();
+			assertThat(allRan.await(60, TimeUnit.SECONDS)).isTrue();
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getState() == BusyState.FREE);
+			long made = pool.getTransitionCount(BusyState.BUSY) + pool.getTransitionCount(BusyState.FREE);
+			await().atMost(Duration.ofSeconds(10)).until(() -> listener.transitions.size() == made);
+			assertThat(listener.firstViolation).hasValue(null);
+		}
+		finally {
+			release.countDown();
+			submitters.shutdownNow();
+			assertThat(pool.shutdownGracefully(Duration.ofSeconds(10))).isTrue();
+		}
+	}
+
+	private static void submitAll(BusyPoolExecutor pool, LongAdder ran, CountDownLatch allRan,
+			AtomicReference<Throwable> firstFailure) {
+		try {
+			for (int i = 0; i < TASKS_PER_SUBMITTER; i++) {
+				pool.execute(task(ran, allRan));
+				if (i % 100 == 0) {
+					// Pause now and then, so the pool drains and the state flips often.
+					LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000));
+				}
+			}
+		}
+		catch (Throwable ex) {
+			firstFailure.compareAndSet(null, ex);
 		}
 	}
 
