@@ -18,9 +18,9 @@ import io.github.busypool.BusyTracker.Phase;
  * The pool is busy when {@code queued - idle > queueTolerance}. Tomcat already counts
  * submitted-but-unfinished tasks without a lock, and {@code queued - idle} equals
  * {@code submitted - threads}, so the test after each {@code execute} and each completed
- * task costs two plain reads and one volatile read; only a transition costs a
- * compare-and-set. Listeners run on a thread of the pool's own (see
- * {@link #setListeners}).
+ * task costs one volatile read of the state, plus two reads of the counts when the task
+ * could have changed it; only a transition costs a compare-and-set. Listeners run on a
+ * thread of the pool's own (see {@link #setListeners}).
  * <p>
  * Built with no threads; {@link #start} names them the way Tomcat names its own and
  * starts the min spare ones. On {@link #shutdown} the state becomes
