@@ -12,16 +12,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.catalina.Lifecycle;
 import org.apache.coyote.AbstractProtocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -117,6 +121,17 @@ class BusyPoolTomcatIntegrationTests {
 	}
 
 	@Test
+	void poolIsStillRunningWhileTheWebServerStops() {
+		this.context = start(WebServerStopProbe.class);
+		BusyPoolExecutor executor = this.context.getBean(BusyPoolExecutor.class);
+		WebServerStopProbe probe = this.context.getBean(WebServerStopProbe.class);
+		this.context.close();
+		assertThat(probe.poolShutDownWhenServerStopped).hasValue(Boolean.FALSE);
+		assertThat(probe.stateWhenServerStopped).hasValue(BusyState.DRAINING);
+		assertThat(executor.isTerminated()).isTrue();
+	}
+
+	@Test
 	void listenersThatThrowOrBlockDelayNoRequest() throws Exception {
 		this.context = start(MisbehavingListeners.class);
 		MisbehavingListeners listeners = this.context.getBean(MisbehavingListeners.class);
@@ -169,6 +184,29 @@ class BusyPoolTomcatIntegrationTests {
 		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(WAIT).build();
 	}
 
+
+	/**
+	 * Records the pool as it is when the main connector has stopped, which is when Boot
+	 * stops the web server.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class WebServerStopProbe {
+
+		final AtomicReference<Boolean> poolShutDownWhenServerStopped = new AtomicReference<>();
+
+		final AtomicReference<BusyState> stateWhenServerStopped = new AtomicReference<>();
+
+		@Bean
+		TomcatConnectorCustomizer stopProbe(ObjectProvider<BusyPoolExecutor> executor) {
+			return (connector) -> connector.addLifecycleListener((event) -> {
+				if (Lifecycle.AFTER_STOP_EVENT.equals(event.getType())) {
+					this.poolShutDownWhenServerStopped.set(executor.getObject().isShutdown());
+					this.stateWhenServerStopped.set(executor.getObject().getState());
+				}
+			});
+		}
+
+	}
 
 	/**
 	 * One listener that throws on every transition, then one that blocks on the first for
