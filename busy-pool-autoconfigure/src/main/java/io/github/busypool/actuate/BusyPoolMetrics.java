@@ -3,6 +3,7 @@ package io.github.busypool.actuate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,10 +17,13 @@ import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyState;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
+import io.github.busypool.haproxy.HaproxyServerState;
+import io.github.busypool.haproxy.HaproxyView;
 
 /**
  * {@link MeterBinder} for a {@link BusyPoolExecutor}: its state, threads, queue, queue
- * wait, transitions, busy time, and the checks answered. Gauges read the pool itself
+ * wait, transitions, busy time, the checks answered, and what each HAProxy node says of
+ * this server ({@code busypool.haproxy.*}, tag {@code node}). Gauges read the pool itself
  * when a registry polls them; the only per-task cost is the queue-wait timer.
  */
 public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
@@ -30,7 +34,11 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 
 	private final List<CheckVia> checkPaths;
 
+	private final HaproxyView haproxy;
+
 	private final List<Runnable> removals = new ArrayList<>();
+
+	private MeterRegistry registry;
 
 	/**
 	 * Creates a binder.
@@ -39,9 +47,22 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	 * @param checkPaths the check paths to report, even before their first check
 	 */
 	public BusyPoolMetrics(BusyPoolExecutor executor, CheckCounters checks, List<CheckVia> checkPaths) {
+		this(executor, checks, checkPaths, null);
+	}
+
+	/**
+	 * Creates a binder that also reports what HAProxy says of this server.
+	 * @param executor the pool
+	 * @param checks the counted checks
+	 * @param checkPaths the check paths to report, even before their first check
+	 * @param haproxy HAProxy's view, or {@code null}
+	 */
+	public BusyPoolMetrics(BusyPoolExecutor executor, CheckCounters checks, List<CheckVia> checkPaths,
+			HaproxyView haproxy) {
 		this.executor = executor;
 		this.checks = checks;
 		this.checkPaths = List.copyOf(checkPaths);
+		this.haproxy = haproxy;
 	}
 
 	@Override
@@ -95,6 +116,34 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 					.register(registry));
 			}
 		}
+		if (this.haproxy != null) {
+			this.registry = registry;
+			this.haproxy.nodes().forEach(this::bindNode);
+			this.haproxy.onNewNode(this::bindNode);
+		}
+	}
+
+	private synchronized void bindNode(HaproxyView.Node node) {
+		MeterRegistry registry = this.registry;
+		if (registry == null) {
+			return;
+		}
+		bindNode(registry, node, "busypool.haproxy.up", "Whether HAProxy sees this server as UP (1) or not (0)",
+				(s) -> s.up() ? 1 : 0);
+		bindNode(registry, node, "busypool.haproxy.weight", "This server's current weight in HAProxy",
+				HaproxyServerState::weight);
+		bindNode(registry, node, "busypool.haproxy.sessions", "HAProxy's current sessions on this server",
+				HaproxyServerState::sessions);
+		bindNode(registry, node, "busypool.haproxy.queue", "Requests HAProxy queues for this server",
+				HaproxyServerState::queue);
+	}
+
+	private void bindNode(MeterRegistry registry, HaproxyView.Node node, String name, String description,
+			ToDoubleFunction<HaproxyServerState> value) {
+		add(registry, Gauge.builder(name, node, (n) -> {
+			HaproxyServerState state = n.current();
+			return (state != null) ? value.applyAsDouble(state) : Double.NaN;
+		}).description(description).tag("node", node.name()).register(registry));
 	}
 
 	private void add(MeterRegistry registry, Meter meter) {
@@ -106,6 +155,7 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	 */
 	@Override
 	public synchronized void close() {
+		this.registry = null;
 		this.executor.setQueueWaitRecorder(null);
 		this.removals.forEach(Runnable::run);
 		this.removals.clear();

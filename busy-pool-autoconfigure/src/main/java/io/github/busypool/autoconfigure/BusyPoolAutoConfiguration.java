@@ -1,5 +1,8 @@
 package io.github.busypool.autoconfigure;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
 import org.apache.catalina.startup.Tomcat;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -9,10 +12,12 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.thread.Threading;
 import org.springframework.boot.tomcat.autoconfigure.TomcatServerProperties;
@@ -21,10 +26,14 @@ import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyStateListener;
+import io.github.busypool.agent.BusyPoolAgent;
 import io.github.busypool.check.CheckCounters;
+import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.tomcat.BusyPoolCheckConnector;
 import io.github.busypool.tomcat.BusyPoolTomcatCustomizer;
 
 /**
@@ -74,11 +83,78 @@ public final class BusyPoolAutoConfiguration {
 		}
 
 		@Bean
-		BusyPoolLifecycle busyPoolLifecycle(BusyPoolExecutor executor, ObjectProvider<BusyStateListener> listeners,
-				ApplicationEventPublisher publisher) {
-			return new BusyPoolLifecycle(executor, listeners, publisher);
+		@ConditionalOnMissingBean
+		HaproxyView busyPoolHaproxyView() {
+			return new HaproxyView();
 		}
 
+		@Bean
+		BusyPoolLifecycle busyPoolLifecycle(BusyPoolExecutor executor, ObjectProvider<BusyStateListener> listeners,
+				ApplicationEventPublisher publisher, BusyPoolProperties properties) {
+			return new BusyPoolLifecycle(executor, listeners, publisher, properties.getShutdown().getDrainDelay());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnThreading(Threading.PLATFORM)
+	@ConditionalOnProperty("busy-pool.check.port")
+	static class CheckPortConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		BusyPoolCheckConnector busyPoolCheckConnector(BusyPoolProperties properties, Environment environment) {
+			int port = properties.getCheck().getPort();
+			requireOwnPort(environment, "busy-pool.check.port", port, "server.port", "management.server.port");
+			return new BusyPoolCheckConnector(port);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnThreading(Threading.PLATFORM)
+	@ConditionalOnProperty("busy-pool.agent.port")
+	static class AgentConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		BusyPoolAgent busyPoolAgent(BusyPoolExecutor executor, BusyPoolProperties properties,
+				CheckCounters counters, Environment environment) {
+			BusyPoolProperties.Agent agent = properties.getAgent();
+			int port = agent.getPort();
+			requireOwnPort(environment, "busy-pool.agent.port", port, "server.port", "busy-pool.check.port",
+					"management.server.port");
+			InetAddress address = agent.getAddress();
+			if (address == null) {
+				address = Binder.get(environment).bind("server.address", InetAddress.class).orElse(null);
+			}
+			InetSocketAddress bind = (address != null) ? new InetSocketAddress(address, port)
+					: new InetSocketAddress(port);
+			int maxconn = agent.isSendMaxconn() ? executor.getMaximumPoolSize() : 0;
+			return new BusyPoolAgent(executor, bind, agent.getWeightSmoothing(), maxconn, counters);
+		}
+
+		@Bean
+		BusyPoolAgentLifecycle busyPoolAgentLifecycle(BusyPoolAgent agent) {
+			return new BusyPoolAgentLifecycle(agent);
+		}
+
+	}
+
+	private static void requireOwnPort(Environment environment, String property, int port, String... others) {
+		if (port == 0) {
+			return;
+		}
+		for (String other : others) {
+			Integer taken = environment.getProperty(other, Integer.class);
+			if (taken == null && "server.port".equals(other)) {
+				taken = 8080;
+			}
+			if (taken != null && taken == port) {
+				throw new InvalidConfigurationPropertyValueException(property, port,
+						"must differ from " + other + " (" + taken + "); use a free port, or 0 for any");
+			}
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

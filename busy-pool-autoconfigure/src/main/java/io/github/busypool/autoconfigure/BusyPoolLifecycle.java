@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -19,8 +22,9 @@ import io.github.busypool.event.BusyStateChangedEvent;
  * Ties a {@link BusyPoolExecutor} to the application context: hands it the
  * {@link BusyStateListener} beans (plus one that publishes
  * {@link BusyStateChangedEvent}s) before the web server starts, moves it to draining
- * when the context begins to close, before graceful shutdown, and shuts it down after the
- * web server has stopped.
+ * when the context begins to close, waits for the drain delay while the web server still
+ * serves, then lets graceful shutdown begin, and shuts the pool down after the web server
+ * has stopped.
  */
 final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecycle, DisposableBean {
 
@@ -33,15 +37,20 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 
 	private final ObjectProvider<BusyStateListener> listeners;
 
+	private static final Log logger = LogFactory.getLog(BusyPoolLifecycle.class);
+
 	private final ApplicationEventPublisher publisher;
+
+	private final Duration drainDelay;
 
 	private volatile boolean running;
 
 	BusyPoolLifecycle(BusyPoolExecutor executor, ObjectProvider<BusyStateListener> listeners,
-			ApplicationEventPublisher publisher) {
+			ApplicationEventPublisher publisher, Duration drainDelay) {
 		this.executor = executor;
 		this.listeners = listeners;
 		this.publisher = publisher;
+		this.drainDelay = drainDelay;
 	}
 
 	@Override
@@ -59,6 +68,16 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 	@Override
 	public void stop() {
 		this.executor.drain();
+		if (!this.drainDelay.isZero()) {
+			logger.info("busy-pool is draining: checks answer 'draining' for " + this.drainDelay
+					+ " before the web server shuts down");
+			try {
+				Thread.sleep(this.drainDelay.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
 		this.running = false;
 	}
 

@@ -1,9 +1,11 @@
 package io.github.busypool.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -12,8 +14,11 @@ import org.springframework.context.annotation.Bean;
 
 import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.actuate.BusyPoolMetrics;
+import io.github.busypool.agent.BusyPoolAgent;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
+import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.tomcat.BusyPoolCheckConnector;
 
 /**
  * {@link AutoConfiguration Auto-configuration} for the {@code busypool.*} meters.
@@ -25,8 +30,18 @@ public final class BusyPoolMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	BusyPoolMetrics busyPoolMetrics(BusyPoolExecutor executor, CheckCounters counters) {
-		return new BusyPoolMetrics(executor, counters, List.of(CheckVia.FILTER));
+	BusyPoolMetrics busyPoolMetrics(BusyPoolExecutor executor, CheckCounters counters,
+			ObjectProvider<HaproxyView> haproxy, ObjectProvider<BusyPoolCheckConnector> checkConnector,
+			ObjectProvider<BusyPoolAgent> agent) {
+		List<CheckVia> vias = new ArrayList<>();
+		vias.add(CheckVia.FILTER);
+		if (checkConnector.getIfAvailable() != null) {
+			vias.add(CheckVia.PORT);
+		}
+		if (agent.getIfAvailable() != null) {
+			vias.add(CheckVia.AGENT);
+		}
+		return new BusyPoolMetrics(executor, counters, vias, haproxy.getIfAvailable());
 	}
 
 }

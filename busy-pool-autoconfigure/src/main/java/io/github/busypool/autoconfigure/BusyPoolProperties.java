@@ -1,5 +1,8 @@
 package io.github.busypool.autoconfigure;
 
+import java.net.InetAddress;
+import java.time.Duration;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -21,6 +24,10 @@ public class BusyPoolProperties {
 	private int queueTolerance = 0;
 
 	private final Check check = new Check();
+
+	private final Agent agent = new Agent();
+
+	private final Shutdown shutdown = new Shutdown();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -46,6 +53,22 @@ public class BusyPoolProperties {
 		return this.check;
 	}
 
+	public Agent getAgent() {
+		return this.agent;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	static Integer requirePort(String property, Integer port) {
+		if (port != null && (port < 0 || port > 65535)) {
+			throw new IllegalArgumentException(
+					property + " must be a port from 0 to 65535 (0 picks a free one), or unset for off, was " + port);
+		}
+		return port;
+	}
+
 	/**
 	 * The load balancer's check, answered by a filter before any dispatch.
 	 */
@@ -62,6 +85,21 @@ public class BusyPoolProperties {
 		 * a CORS preflight.
 		 */
 		private boolean haproxyDefault = true;
+
+		/**
+		 * The port of a dedicated Tomcat connector, with its own small executor, that
+		 * serves the check and nothing else (404 for anything else). Unset for off; 0 picks
+		 * a free port.
+		 */
+		private Integer port;
+
+		public Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(Integer port) {
+			this.port = requirePort("busy-pool.check.port", port);
+		}
 
 		public String getPath() {
 			return this.path;
@@ -92,6 +130,95 @@ public class BusyPoolProperties {
 
 		public void setHaproxyDefault(boolean haproxyDefault) {
 			this.haproxyDefault = haproxyDefault;
+		}
+
+	}
+
+	/**
+	 * The HAProxy agent-check responder.
+	 */
+	public static class Agent {
+
+		/**
+		 * The port of an HAProxy agent-check responder. Unset for off; 0 picks a free port.
+		 */
+		private Integer port;
+
+		/**
+		 * The bind address of the agent. Defaults to server.address, else all interfaces.
+		 */
+		private InetAddress address;
+
+		/**
+		 * Whether replies carry maxconn:N, with N = server.tomcat.threads.max, so that
+		 * HAProxy never sends this server more concurrent requests than it has threads.
+		 */
+		private boolean sendMaxconn = true;
+
+		/**
+		 * The time constant of the exponential smoothing applied to the weight. 0 for none.
+		 */
+		private Duration weightSmoothing = Duration.ofSeconds(1);
+
+		public Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(Integer port) {
+			this.port = requirePort("busy-pool.agent.port", port);
+		}
+
+		public InetAddress getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(InetAddress address) {
+			this.address = address;
+		}
+
+		public boolean isSendMaxconn() {
+			return this.sendMaxconn;
+		}
+
+		public void setSendMaxconn(boolean sendMaxconn) {
+			this.sendMaxconn = sendMaxconn;
+		}
+
+		public Duration getWeightSmoothing() {
+			return this.weightSmoothing;
+		}
+
+		public void setWeightSmoothing(Duration weightSmoothing) {
+			if (weightSmoothing == null || weightSmoothing.isNegative()) {
+				throw new IllegalArgumentException(
+						"busy-pool.agent.weight-smoothing must be 0s or more (for example 1s), was " + weightSmoothing);
+			}
+			this.weightSmoothing = weightSmoothing;
+		}
+
+	}
+
+	/**
+	 * What happens when the application shuts down.
+	 */
+	public static class Shutdown {
+
+		/**
+		 * How long, on shutdown, the check and the agent report draining before the web
+		 * server stops accepting.
+		 */
+		private Duration drainDelay = Duration.ZERO;
+
+		public Duration getDrainDelay() {
+			return this.drainDelay;
+		}
+
+		public void setDrainDelay(Duration drainDelay) {
+			if (drainDelay == null || drainDelay.isNegative()) {
+				throw new IllegalArgumentException(
+						"busy-pool.shutdown.drain-delay must be 0s or more (for example 10s), was " + drainDelay);
+			}
+			this.drainDelay = drainDelay;
 		}
 
 	}

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.github.busypool.BusyState;
+import io.github.busypool.haproxy.HaproxyView;
 
 /**
  * Answers a load balancer's check with the pool's {@link BusyState} ({@code 200 free},
@@ -22,6 +23,12 @@ import io.github.busypool.BusyState;
  * turned off, HAProxy's default check {@code OPTIONS /} when it is not a CORS preflight.
  * Other methods on the check path get a small {@code 405}.
  * <p>
+ * On a dedicated check port (see {@link CheckPort}) it answers the check the same way and
+ * everything else with a small {@code 404}, so that port never serves the application.
+ * <p>
+ * When HAProxy sends {@code X-Haproxy-Server-State} with its checks, the header is
+ * recorded in a {@link HaproxyView}; a malformed one is ignored.
+ * <p>
  * What it cannot do: on the main port the check still runs on a pool thread, so when
  * the pool is saturated the check waits in the same queue as the traffic. A dedicated
  * check port avoids that.
@@ -29,6 +36,11 @@ import io.github.busypool.BusyState;
 public class BusyPoolCheckFilter extends HttpFilter {
 
 	private static final byte[][] BODIES = new byte[BusyState.values().length][];
+
+	/** The header HAProxy sends with {@code http-check send-state}. */
+	public static final String SERVER_STATE_HEADER = "X-Haproxy-Server-State";
+
+	private static final byte[] NOT_FOUND = "not found\n".getBytes(StandardCharsets.US_ASCII);
 
 	private static final byte[] METHOD_NOT_ALLOWED = "method not allowed\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -46,6 +58,10 @@ public class BusyPoolCheckFilter extends HttpFilter {
 
 	private final CheckCounters counters;
 
+	private final HaproxyView haproxy;
+
+	private final CheckPort checkPort;
+
 	private String checkUri;
 
 	private String rootUri;
@@ -59,10 +75,27 @@ public class BusyPoolCheckFilter extends HttpFilter {
 	 */
 	public BusyPoolCheckFilter(Supplier<BusyState> state, String path, boolean haproxyDefault,
 			CheckCounters counters) {
+		this(state, path, haproxyDefault, counters, null, null);
+	}
+
+	/**
+	 * Creates a filter that also records HAProxy's view and serves a check port.
+	 * @param state where the current state comes from
+	 * @param path the check path, relative to the context path
+	 * @param haproxyDefault whether to answer {@code OPTIONS /} too
+	 * @param counters where answered checks are counted
+	 * @param haproxy where {@code X-Haproxy-Server-State} headers are recorded, or
+	 * {@code null}
+	 * @param checkPort the dedicated check port, or {@code null}
+	 */
+	public BusyPoolCheckFilter(Supplier<BusyState> state, String path, boolean haproxyDefault,
+			CheckCounters counters, HaproxyView haproxy, CheckPort checkPort) {
 		this.state = state;
 		this.path = path;
 		this.haproxyDefault = haproxyDefault;
 		this.counters = counters;
+		this.haproxy = haproxy;
+		this.checkPort = checkPort;
 		this.checkUri = path;
 		this.rootUri = "/";
 	}
@@ -82,7 +115,7 @@ public class BusyPoolCheckFilter extends HttpFilter {
 		if (uri.equals(this.checkUri)) {
 			String method = request.getMethod();
 			if (isCheckMethod(method)) {
-				answer(method, response);
+				answer(method, request, response);
 			}
 			else {
 				refuse(response);
@@ -90,7 +123,10 @@ public class BusyPoolCheckFilter extends HttpFilter {
 		}
 		else if (this.haproxyDefault && uri.equals(this.rootUri) && "OPTIONS".equals(request.getMethod())
 				&& !isCorsPreflight(request)) {
-			answer("OPTIONS", response);
+			answer("OPTIONS", request, response);
+		}
+		else if (onCheckPort(request)) {
+			write(response, HttpServletResponse.SC_NOT_FOUND, NOT_FOUND, !"HEAD".equals(request.getMethod()));
 		}
 		else {
 			chain.doFilter(request, response);
@@ -105,9 +141,17 @@ public class BusyPoolCheckFilter extends HttpFilter {
 		return request.getHeader("Origin") != null && request.getHeader("Access-Control-Request-Method") != null;
 	}
 
-	private void answer(String method, HttpServletResponse response) throws IOException {
+	private boolean onCheckPort(HttpServletRequest request) {
+		return this.checkPort != null && this.checkPort.serves(request.getLocalPort());
+	}
+
+	private void answer(String method, HttpServletRequest request, HttpServletResponse response)
+			throws IOException {
 		BusyState current = this.state.get();
-		this.counters.increment(CheckVia.FILTER, current);
+		this.counters.increment(onCheckPort(request) ? CheckVia.PORT : CheckVia.FILTER, current);
+		if (this.haproxy != null) {
+			this.haproxy.record(request.getHeader(SERVER_STATE_HEADER));
+		}
 		write(response, (current == BusyState.FREE) ? HttpServletResponse.SC_OK
 				: HttpServletResponse.SC_SERVICE_UNAVAILABLE, BODIES[current.ordinal()], !"HEAD".equals(method));
 	}

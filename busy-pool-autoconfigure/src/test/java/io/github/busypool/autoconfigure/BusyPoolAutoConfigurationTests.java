@@ -1,6 +1,12 @@
 package io.github.busypool.autoconfigure;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
@@ -9,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -24,7 +31,10 @@ import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyState;
 import io.github.busypool.actuate.BusyPoolHealthIndicator;
 import io.github.busypool.actuate.BusyPoolMetrics;
+import io.github.busypool.agent.BusyPoolAgent;
 import io.github.busypool.check.BusyPoolCheckFilter;
+import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.tomcat.BusyPoolCheckConnector;
 import io.github.busypool.tomcat.BusyPoolTomcatCustomizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -182,6 +192,105 @@ class BusyPoolAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("busy-pool.check.path=/")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("busy-pool.check.path"));
+	}
+
+	@Test
+	void runWithoutPortsShouldCreateNeitherCheckConnectorNorAgent() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(BusyPoolCheckConnector.class)
+			.doesNotHaveBean(BusyPoolAgent.class)
+			.hasSingleBean(HaproxyView.class));
+	}
+
+	@Test
+	void runWithCheckPortShouldAddConnectorAndReportChecksViaPort() {
+		this.contextRunner.withPropertyValues("busy-pool.check.port=0").run((context) -> {
+			assertThat(context).hasSingleBean(BusyPoolCheckConnector.class).doesNotHaveBean(BusyPoolAgent.class);
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			context.getBean(BusyPoolMetrics.class).bindTo(registry);
+			assertThat(registry.find("busypool.checks").tag("via", "port").functionCounters()).hasSize(3);
+			assertThat(registry.find("busypool.checks").tag("via", "agent").functionCounters()).isEmpty();
+		});
+	}
+
+	@Test
+	void runWithAgentPortShouldCreateAgentThatSendsMaxconnOfThreadsMax() {
+		this.contextRunner
+			.withPropertyValues("busy-pool.agent.port=0", "server.tomcat.threads.max=6",
+					"busy-pool.agent.address=127.0.0.1")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(BusyPoolAgent.class).hasSingleBean(BusyPoolAgentLifecycle.class);
+				BusyPoolAgent agent = context.getBean(BusyPoolAgent.class);
+				assertThat(agent.isRunning()).isTrue();
+				try (Socket socket = new Socket("127.0.0.1", agent.getPort())) {
+					String reply = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+					assertThat(reply).isEqualTo("ready up 100% maxconn:6\n");
+				}
+				SimpleMeterRegistry registry = new SimpleMeterRegistry();
+				context.getBean(BusyPoolMetrics.class).bindTo(registry);
+				assertThat(registry.get("busypool.checks").tags("via", "agent", "answer", "free").functionCounter()
+					.count()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void runWithAgentWithoutMaxconnShouldSendWeightOnly() {
+		this.contextRunner
+			.withPropertyValues("busy-pool.agent.port=0", "busy-pool.agent.address=127.0.0.1",
+					"busy-pool.agent.send-maxconn=false")
+			.run((context) -> {
+				try (Socket socket = new Socket("127.0.0.1", context.getBean(BusyPoolAgent.class).getPort())) {
+					assertThat(socket.getInputStream().readAllBytes()).asString(StandardCharsets.US_ASCII)
+						.isEqualTo("ready up 100%\n");
+				}
+			});
+	}
+
+	@Test
+	void runWithPortOutOfRangeShouldFailNamingTheProperty() {
+		this.contextRunner.withPropertyValues("busy-pool.check.port=70000")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessage("busy-pool.check.port must be a port from 0 to 65535 (0 picks a free one), "
+						+ "or unset for off, was 70000"));
+		this.contextRunner.withPropertyValues("busy-pool.agent.port=-1")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageStartingWith("busy-pool.agent.port must be a port from 0 to 65535"));
+	}
+
+	@Test
+	void runWithCheckPortEqualToServerPortShouldFailNamingBoth() {
+		this.contextRunner.withPropertyValues("server.port=9000", "busy-pool.check.port=9000")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("busy-pool.check.port")
+				.hasMessageContaining("must differ from server.port (9000)"));
+		this.contextRunner.withPropertyValues("busy-pool.agent.port=8080")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("busy-pool.agent.port")
+				.hasMessageContaining("must differ from server.port (8080)"));
+		this.contextRunner.withPropertyValues("busy-pool.check.port=9001", "busy-pool.agent.port=9001")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("must differ from busy-pool.check.port (9001)"));
+	}
+
+	@Test
+	void runWithNegativeDurationsShouldFailNamingTheProperty() {
+		this.contextRunner.withPropertyValues("busy-pool.shutdown.drain-delay=-1s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessage("busy-pool.shutdown.drain-delay must be 0s or more (for example 10s), was PT-1S"));
+		this.contextRunner.withPropertyValues("busy-pool.agent.weight-smoothing=-5ms")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageStartingWith("busy-pool.agent.weight-smoothing must be 0s or more"));
+	}
+
+	@Test
+	void runWithAgentPortInUseShouldFailNamingTheProperty() throws Exception {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			this.contextRunner
+				.withPropertyValues("busy-pool.agent.port=" + taken.getLocalPort(), "busy-pool.agent.address=127.0.0.1")
+				.run((context) -> assertThat(context.getStartupFailure())
+					.hasStackTraceContaining("busy-pool.agent: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+							+ ": Address already in use; set busy-pool.agent.port to a free port"));
+		}
 	}
 
 	@Test

@@ -1,0 +1,101 @@
+package io.github.busypool.agent;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.github.busypool.BusyState;
+
+/**
+ * Turns samples of a pool into HAProxy agent-check replies. The weight follows spare
+ * capacity, {@code 1 - demand / max} where demand is the tasks running or queued,
+ * smoothed exponentially over time so that it does not jump on every sample:
+ * <ul>
+ * <li>free: {@code ready up N%}, N from 1 to 100, 100 when idle;</li>
+ * <li>busy: {@code ready up 1%}, low but never {@code drain} or {@code down}, so that a
+ * fleet busy everywhere still serves through HAProxy's queue;</li>
+ * <li>draining: {@code drain}.</li>
+ * </ul>
+ * Replies may end with {@code maxconn:N}. Not thread-safe: the agent's one thread uses it.
+ */
+final class AgentReplies {
+
+	static final int MIN_WEIGHT = 1;
+
+	static final int MAX_WEIGHT = 100;
+
+	private static final byte[] DRAIN = "drain\n".getBytes(StandardCharsets.US_ASCII);
+
+	private final double tauNanos;
+
+	private final String maxconn;
+
+	private double spare = 1.0;
+
+	private long lastSample;
+
+	private boolean sampled;
+
+	private int cachedWeight = -1;
+
+	private byte[] cachedReply;
+
+	/**
+	 * Creates replies.
+	 * @param smoothing the time constant of the smoothing, zero for none
+	 * @param maxconn the {@code maxconn} to send, or 0 to send none
+	 */
+	AgentReplies(Duration smoothing, int maxconn) {
+		this.tauNanos = smoothing.toNanos();
+		this.maxconn = (maxconn > 0) ? " maxconn:" + maxconn : "";
+	}
+
+	/**
+	 * Adds a sample of the pool.
+	 * @param demand tasks running or queued
+	 * @param max the maximum number of threads
+	 * @param nanos the time of the sample, from {@link System#nanoTime()}
+	 */
+	void sample(int demand, int max, long nanos) {
+		double now = (max <= 0) ? 0 : Math.max(0, Math.min(1, 1 - (double) demand / max));
+		if (!this.sampled || this.tauNanos <= 0) {
+			this.spare = now;
+		}
+		else {
+			double alpha = 1 - Math.exp(-(nanos - this.lastSample) / this.tauNanos);
+			this.spare += alpha * (now - this.spare);
+		}
+		this.sampled = true;
+		this.lastSample = nanos;
+	}
+
+	/**
+	 * Returns the weight to announce in a given state.
+	 * @param state the pool's state
+	 * @return the weight, in percent of the configured weight, or 0 when draining
+	 */
+	int weight(BusyState state) {
+		return switch (state) {
+			case FREE -> (int) Math.max(MIN_WEIGHT, Math.min(MAX_WEIGHT, Math.round(this.spare * MAX_WEIGHT)));
+			case BUSY -> MIN_WEIGHT;
+			case DRAINING -> 0;
+		};
+	}
+
+	/**
+	 * Returns the reply for a given state, one line ending in a newline.
+	 * @param state the pool's state
+	 * @return the reply's bytes; do not modify
+	 */
+	byte[] reply(BusyState state) {
+		if (state == BusyState.DRAINING) {
+			return DRAIN;
+		}
+		int weight = weight(state);
+		if (weight != this.cachedWeight) {
+			this.cachedReply = ("ready up " + weight + "%" + this.maxconn + "\n").getBytes(StandardCharsets.US_ASCII);
+			this.cachedWeight = weight;
+		}
+		return this.cachedReply;
+	}
+
+}

@@ -1,0 +1,250 @@
+package io.github.busypool.agent;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.BusyState;
+import io.github.busypool.check.CheckCounters;
+import io.github.busypool.check.CheckVia;
+
+/**
+ * An HAProxy agent-check responder: for each connection it writes one line (see
+ * {@link AgentReplies}) and closes it.
+ * <p>
+ * It runs on one thread of its own, {@code busy-pool-agent}, never on a Tomcat thread,
+ * and it never waits for a client: it does not read what clients send (HAProxy's
+ * {@code agent-send} included), writes the reply without blocking, discards any input
+ * that already arrived and closes. It keeps nothing per connection, so a client that
+ * never reads, or a flood of connections, costs it a few microseconds each and no
+ * memory. Between connections it samples the pool every {@link #SAMPLE_INTERVAL}.
+ */
+public class BusyPoolAgent {
+
+	/** How often the pool is sampled for the weight. */
+	public static final Duration SAMPLE_INTERVAL = Duration.ofMillis(100);
+
+	/** Pending connections the kernel keeps for the agent. */
+	static final int BACKLOG = 1024;
+
+	/** Connections answered before the next sample is due, at most. */
+	private static final int ACCEPTS_PER_ROUND = 256;
+
+	/** Input discarded per connection at most, so that a close is a clean FIN. */
+	private static final int MAX_DISCARD = 4096;
+
+	private static final Log logger = LogFactory.getLog(BusyPoolAgent.class);
+
+	private final BusyPoolExecutor pool;
+
+	private final InetSocketAddress address;
+
+	private final AgentReplies replies;
+
+	private final CheckCounters counters;
+
+	private final ByteBuffer discard = ByteBuffer.allocateDirect(1024);
+
+	private ServerSocketChannel server;
+
+	private Selector selector;
+
+	private Thread thread;
+
+	private volatile boolean running;
+
+	/**
+	 * Creates an agent.
+	 * @param pool the pool to report
+	 * @param address where to listen; port 0 picks a free one
+	 * @param smoothing the time constant of the weight's smoothing, zero for none
+	 * @param maxconn the {@code maxconn} to send, or 0 to send none
+	 * @param counters where answered checks are counted
+	 */
+	public BusyPoolAgent(BusyPoolExecutor pool, InetSocketAddress address, Duration smoothing, int maxconn,
+			CheckCounters counters) {
+		this.pool = pool;
+		this.address = address;
+		this.replies = new AgentReplies(smoothing, maxconn);
+		this.counters = counters;
+	}
+
+	/**
+	 * Binds the port and starts answering.
+	 * @throws IllegalStateException if the port cannot be bound
+	 */
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		try {
+			this.selector = Selector.open();
+			this.server = ServerSocketChannel.open();
+			this.server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+			this.server.bind(this.address, BACKLOG);
+			this.server.configureBlocking(false);
+			this.server.register(this.selector, SelectionKey.OP_ACCEPT);
+		}
+		catch (IOException ex) {
+			closeQuietly();
+			throw new IllegalStateException("busy-pool.agent: cannot listen on " + describe(this.address) + ": "
+					+ ex.getMessage() + "; set busy-pool.agent.port to a free port", ex);
+		}
+		sample();
+		this.running = true;
+		this.thread = new Thread(this::run, "busy-pool-agent");
+		this.thread.setDaemon(true);
+		this.thread.start();
+		logger.info("busy-pool agent listening on " + describe(localAddress()));
+	}
+
+	/**
+	 * Stops answering and releases the port.
+	 */
+	public synchronized void stop() {
+		if (!this.running) {
+			return;
+		}
+		this.running = false;
+		this.selector.wakeup();
+		try {
+			this.thread.join(TimeUnit.SECONDS.toMillis(5));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		closeQuietly();
+	}
+
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Returns the port the agent listens on, or -1 when it does not.
+	 * @return the port
+	 */
+	public int getPort() {
+		InetSocketAddress local = localAddress();
+		return (local != null) ? local.getPort() : -1;
+	}
+
+	private InetSocketAddress localAddress() {
+		try {
+			ServerSocketChannel channel = this.server;
+			return (channel != null && channel.isOpen()) ? (InetSocketAddress) channel.getLocalAddress() : null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void run() {
+		long interval = SAMPLE_INTERVAL.toNanos();
+		long nextSample = System.nanoTime() + interval;
+		while (this.running) {
+			try {
+				long wait = TimeUnit.NANOSECONDS.toMillis(nextSample - System.nanoTime());
+				if (wait > 0) {
+					this.selector.select(wait);
+				}
+				else {
+					this.selector.selectNow();
+				}
+				this.selector.selectedKeys().clear();
+				long now = System.nanoTime();
+				if (now - nextSample >= 0) {
+					sample();
+					nextSample = now + interval;
+				}
+				for (int i = 0; i < ACCEPTS_PER_ROUND && this.running; i++) {
+					SocketChannel client = this.server.accept();
+					if (client == null) {
+						break;
+					}
+					answer(client);
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				// Out of file descriptors, for example: keep going, the next round may
+				// do better. Never let one failure end the agent.
+				logger.debug("busy-pool agent: " + ex, ex);
+				pause();
+			}
+		}
+	}
+
+	private void sample() {
+		BusyPoolExecutor pool = this.pool;
+		this.replies.sample(pool.getSubmittedCount(), pool.getMaximumPoolSize(), System.nanoTime());
+	}
+
+	private void answer(SocketChannel client) {
+		try (client) {
+			BusyState state = this.pool.getState();
+			client.configureBlocking(false);
+			client.write(ByteBuffer.wrap(this.replies.reply(state)));
+			this.counters.increment(CheckVia.AGENT, state);
+			discardInput(client);
+		}
+		catch (IOException ex) {
+			// The client went away: nothing to do.
+		}
+	}
+
+	/**
+	 * Reads and drops what the client has already sent, without waiting for more, so that
+	 * closing sends a FIN rather than a reset that could overtake the reply.
+	 */
+	private void discardInput(SocketChannel client) throws IOException {
+		int total = 0;
+		while (total < MAX_DISCARD) {
+			this.discard.clear();
+			int read = client.read(this.discard);
+			if (read <= 0) {
+				return;
+			}
+			total += read;
+		}
+	}
+
+	private static void pause() {
+		try {
+			Thread.sleep(10);
+		}
+		catch (InterruptedException ex) {
+			// Only stop() ends the agent; a kept interrupt would make select() spin.
+		}
+	}
+
+	private void closeQuietly() {
+		try {
+			if (this.server != null) {
+				this.server.close();
+			}
+			if (this.selector != null) {
+				this.selector.close();
+			}
+		}
+		catch (IOException ex) {
+			logger.debug("busy-pool agent: " + ex, ex);
+		}
+	}
+
+	private static String describe(InetSocketAddress address) {
+		return (address != null) ? address.getHostString() + ":" + address.getPort() : "?";
+	}
+
+}

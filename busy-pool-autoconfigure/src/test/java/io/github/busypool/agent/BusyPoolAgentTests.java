@@ -1,0 +1,235 @@
+package io.github.busypool.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.BusyState;
+import io.github.busypool.LiveThreads;
+import io.github.busypool.check.CheckCounters;
+import io.github.busypool.check.CheckVia;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The agent on a real loopback port, against well-behaved and hostile clients.
+ */
+class BusyPoolAgentTests {
+
+	/** HAProxy gives an agent this long by default ({@code timeout check}, else inter). */
+	private static final int REPLY_TIMEOUT_MILLIS = 2_000;
+
+	private final CountDownLatch release = new CountDownLatch(1);
+
+	private final CheckCounters counters = new CheckCounters();
+
+	private BusyPoolExecutor pool;
+
+	private BusyPoolAgent agent;
+
+	@BeforeEach
+	void start() {
+		this.pool = new BusyPoolExecutor(1, 2, Integer.MAX_VALUE, 0);
+		this.pool.start("agent-test-exec-");
+		this.agent = new BusyPoolAgent(this.pool, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+				Duration.ZERO, 2, this.counters);
+		this.agent.start();
+	}
+
+	@AfterEach
+	void stop() throws InterruptedException {
+		this.release.countDown();
+		this.agent.stop();
+		this.pool.shutdownNow();
+		assertThat(this.pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void answersOneLineEndingInNewlineThenCloses() throws Exception {
+		assertThat(ask()).isEqualTo("ready up 100% maxconn:2\n");
+		assertThat(this.counters.count(CheckVia.AGENT, BusyState.FREE)).isEqualTo(1);
+		assertThat(LiveThreads.named("busy-pool-agent")).hasSize(1);
+	}
+
+	@Test
+	void followsThePool() throws Exception {
+		List<Future<?>> held = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			held.add(this.pool.submit(() -> this.release.await(10, TimeUnit.SECONDS)));
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.pool.getState() == BusyState.BUSY);
+		assertThat(ask()).isEqualTo("ready up 1% maxconn:2\n");
+		this.release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.pool.getState() == BusyState.FREE);
+		await().atMost(Duration.ofSeconds(5)).until(() -> ask().equals("ready up 100% maxconn:2\n"));
+		this.pool.drain();
+		assertThat(ask()).isEqualTo("drain\n");
+		assertThat(this.counters.count(CheckVia.AGENT, BusyState.BUSY)).isEqualTo(1);
+		assertThat(this.counters.count(CheckVia.AGENT, BusyState.DRAINING)).isEqualTo(1);
+	}
+
+	@Test
+	void ignoresWhatClientsSendAndStillEndsWithAFin() throws Exception {
+		for (String sent : List.of("hello\n", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "\u0000\u00ff\r\n\r\n")) {
+			try (Socket socket = connect()) {
+				socket.getOutputStream().write(sent.getBytes(StandardCharsets.ISO_8859_1));
+				socket.getOutputStream().flush();
+				assertThat(readAll(socket)).isEqualTo("ready up 100% maxconn:2\n");
+			}
+		}
+		// A client that sends far more than any agent-send: the agent is not disturbed.
+		try (Socket socket = connect()) {
+			writeQuietly(socket.getOutputStream(), new byte[1 << 20]);
+		}
+		assertThat(ask()).isEqualTo("ready up 100% maxconn:2\n");
+	}
+
+	@Test
+	void answersWithoutWaitingForInput() throws Exception {
+		// The client sends nothing and keeps its side open: the reply and the close still
+		// come, so the agent did not wait for a line.
+		try (Socket socket = connect()) {
+			assertThat(readAll(socket)).isEqualTo("ready up 100% maxconn:2\n");
+		}
+	}
+
+	@Test
+	void clientsThatNeverReadNorCloseCannotBlockIt() throws Exception {
+		List<Socket> idle = new ArrayList<>();
+		try {
+			for (int i = 0; i < 500; i++) {
+				idle.add(connect());
+			}
+			assertThat(ask()).isEqualTo("ready up 100% maxconn:2\n");
+			assertThat(LiveThreads.named("busy-pool-agent")).hasSize(1);
+		}
+		finally {
+			for (Socket socket : idle) {
+				socket.close();
+			}
+		}
+	}
+
+	@Test
+	void aConnectionFloodCannotDelayAnswers() throws Exception {
+		int flooders = 4;
+		int connectionsEach = 5_000;
+		AtomicBoolean flooding = new AtomicBoolean(true);
+		AtomicLong flooded = new AtomicLong();
+		ExecutorService flood = Executors.newFixedThreadPool(flooders);
+		List<Future<?>> floods = new ArrayList<>();
+		for (int f = 0; f < flooders; f++) {
+			int kind = f;
+			floods.add(flood.submit(() -> {
+				for (int i = 0; i < connectionsEach && flooding.get(); i++) {
+					try (Socket socket = new Socket()) {
+						socket.connect(address(), REPLY_TIMEOUT_MILLIS);
+						if (kind % 2 == 0) {
+							// Sends garbage and leaves without reading.
+							socket.getOutputStream().write("garbage\r\n".getBytes(StandardCharsets.US_ASCII));
+						}
+						flooded.incrementAndGet();
+					}
+					catch (IOException ex) {
+						// Backlog full: the flood is beyond what the kernel keeps.
+					}
+				}
+				return null;
+			}));
+		}
+		long[] probes = new long[40];
+		int answered = 0;
+		try {
+			for (int i = 0; i < probes.length; i++) {
+				long start = System.nanoTime();
+				assertThat(ask()).isEqualTo("ready up 100% maxconn:2\n");
+				probes[i] = System.nanoTime() - start;
+				answered++;
+				Thread.sleep(25);
+			}
+		}
+		finally {
+			flooding.set(false);
+			for (Future<?> f : floods) {
+				f.get(30, TimeUnit.SECONDS);
+			}
+			flood.shutdown();
+		}
+		Arrays.sort(probes);
+		System.out.printf("agent under a flood of %d connections: %d probes, p50 %.2f ms, max %.2f ms%n",
+				flooded.get(), answered, probes[probes.length / 2] / 1e6, probes[probes.length - 1] / 1e6);
+		assertThat(answered).isEqualTo(probes.length);
+		assertThat(flooded.get()).isGreaterThan(probes.length);
+		assertThat(this.counters.count(CheckVia.AGENT, BusyState.FREE)).isGreaterThanOrEqualTo(probes.length);
+	}
+
+	@Test
+	void stopReleasesThePortAndTheThread() throws Exception {
+		InetSocketAddress address = address();
+		this.agent.stop();
+		assertThat(this.agent.getPort()).isEqualTo(-1);
+		assertThatExceptionOfType(ConnectException.class).isThrownBy(() -> new Socket().connect(address, 1000));
+		await().atMost(Duration.ofSeconds(5)).until(() -> LiveThreads.named("busy-pool-agent").isEmpty());
+	}
+
+	private String ask() throws IOException {
+		try (Socket socket = connect()) {
+			return readAll(socket);
+		}
+	}
+
+	private Socket connect() throws IOException {
+		Socket socket = new Socket();
+		socket.connect(address(), REPLY_TIMEOUT_MILLIS);
+		socket.setSoTimeout(REPLY_TIMEOUT_MILLIS);
+		return socket;
+	}
+
+	private InetSocketAddress address() {
+		return new InetSocketAddress(InetAddress.getLoopbackAddress(), this.agent.getPort());
+	}
+
+	private static String readAll(Socket socket) throws IOException {
+		try {
+			InputStream in = socket.getInputStream();
+			return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+		}
+		catch (SocketTimeoutException ex) {
+			throw new AssertionError("no reply and close within " + REPLY_TIMEOUT_MILLIS + " ms", ex);
+		}
+	}
+
+	private static void writeQuietly(OutputStream out, byte[] bytes) {
+		try {
+			out.write(bytes);
+		}
+		catch (IOException ex) {
+			// The agent closed first: expected.
+		}
+	}
+
+}
