@@ -21,7 +21,8 @@ import static org.awaitility.Awaitility.await;
  * and everything else is untouched.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "management.graphite.metrics.export.enabled=false", "sample.downstream.embedded.port=0",
+		properties = { "server.address=127.0.0.1", "busy-pool.check.port=0", "busy-pool.agent.port=0",
+				"management.graphite.metrics.export.enabled=false", "sample.downstream.embedded.port=0",
 				"management.server.port=" })
 class CheckFilterIntegrationTests {
 

@@ -14,7 +14,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "management.graphite.metrics.export.enabled=false", "sample.downstream.embedded.port=0",
+		properties = { "server.address=127.0.0.1", "busy-pool.check.port=0", "busy-pool.agent.port=0",
+				"management.graphite.metrics.export.enabled=false", "sample.downstream.embedded.port=0",
 				"sample.downstream.timeout=500ms", "management.server.port=" })
 class SampleEndpointsTests {
 

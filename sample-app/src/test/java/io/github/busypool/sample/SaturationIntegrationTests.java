@@ -35,7 +35,8 @@ import static org.awaitility.Awaitility.await;
  * transition each way.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "server.tomcat.threads.max=4", "server.tomcat.threads.min-spare=4",
+		properties = { "server.address=127.0.0.1", "busy-pool.check.port=0", "busy-pool.agent.port=0",
+				"server.tomcat.threads.max=4", "server.tomcat.threads.min-spare=4",
 				"management.server.port=0", "management.graphite.metrics.export.enabled=false",
 				"sample.downstream.embedded.port=0" })
 class SaturationIntegrationTests {
