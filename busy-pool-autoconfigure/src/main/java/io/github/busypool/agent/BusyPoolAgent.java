@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
@@ -25,11 +26,13 @@ import io.github.busypool.check.CheckVia;
  * {@link AgentReplies}) and closes it.
  * <p>
  * It runs on one thread of its own, {@code busy-pool-agent}, never on a Tomcat thread,
- * and it never waits for a client: it does not read what clients send (HAProxy's
- * {@code agent-send} included), writes the reply without blocking, discards any input
- * that already arrived and closes. It keeps nothing per connection, so a client that
- * never reads, or a flood of connections, costs it a few microseconds each and no
- * memory. Between connections it samples the pool every {@link #SAMPLE_INTERVAL}.
+ * and it never waits for a client: it ignores what clients send (HAProxy's
+ * {@code agent-send} included), writes the reply without blocking and half-closes at
+ * once. Input is discarded as it comes, until the client closes or two seconds have
+ * passed, so that the close is clean; at most {@link #MAX_LINGERING} connections wait
+ * like that, and the rest are closed at once. A client that never reads, or a flood of
+ * connections, thus costs it a few microseconds each and bounded memory. Between
+ * connections it samples the pool every {@link #SAMPLE_INTERVAL}.
  */
 public class BusyPoolAgent {
 
@@ -42,8 +45,14 @@ public class BusyPoolAgent {
 	/** Connections answered before the next sample is due, at most. */
 	private static final int ACCEPTS_PER_ROUND = 256;
 
-	/** Input discarded per connection at most, so that a close is a clean FIN. */
+	/** Input discarded per connection at most; a client that sends more is closed. */
 	private static final int MAX_DISCARD = 4096;
+
+	/** How long an answered connection waits for its client to close. */
+	static final Duration LINGER = Duration.ofSeconds(2);
+
+	/** Answered connections that may wait for their client to close at once. */
+	static final int MAX_LINGERING = 256;
 
 	private static final Log logger = LogFactory.getLog(BusyPoolAgent.class);
 
@@ -64,6 +73,11 @@ public class BusyPoolAgent {
 	private Thread thread;
 
 	private volatile boolean running;
+
+	/** Touched by the agent's thread only. */
+	private int lingering;
+
+	private volatile int lingeringSnapshot;
 
 	/**
 	 * Creates an agent.
@@ -163,10 +177,18 @@ public class BusyPoolAgent {
 				else {
 					this.selector.selectNow();
 				}
-				this.selector.selectedKeys().clear();
+				Iterator<SelectionKey> selected = this.selector.selectedKeys().iterator();
+				while (selected.hasNext()) {
+					SelectionKey key = selected.next();
+					selected.remove();
+					if (key.isValid() && key.channel() != this.server && key.isReadable()) {
+						discardOrClose(key);
+					}
+				}
 				long now = System.nanoTime();
 				if (now - nextSample >= 0) {
 					sample();
+					closeExpired(now);
 					nextSample = now + interval;
 				}
 				for (int i = 0; i < ACCEPTS_PER_ROUND && this.running; i++) {
@@ -174,14 +196,20 @@ public class BusyPoolAgent {
 					if (client == null) {
 						break;
 					}
-					answer(client);
+					answer(client, now);
 				}
+				this.lingeringSnapshot = this.lingering;
 			}
 			catch (IOException | RuntimeException ex) {
 				// Out of file descriptors, for example: keep going, the next round may
 				// do better. Never let one failure end the agent.
 				logger.debug("busy-pool agent: " + ex, ex);
 				pause();
+			}
+		}
+		for (SelectionKey key : this.selector.keys()) {
+			if (key.channel() != this.server) {
+				closeQuietly(key);
 			}
 		}
 	}
@@ -191,33 +219,101 @@ public class BusyPoolAgent {
 		this.replies.sample(pool.getSubmittedCount(), pool.getMaximumPoolSize(), System.nanoTime());
 	}
 
-	private void answer(SocketChannel client) {
-		try (client) {
+	/**
+	 * Writes the reply and sends a FIN at once. Closing outright while input is unread, or
+	 * still arriving (HAProxy's agent-send), would send a reset that can overtake the reply;
+	 * so the connection lingers, input discarded, until the client closes or
+	 * {@link #LINGER} has passed. At most {@link #MAX_LINGERING} connections linger; beyond
+	 * that they are closed at once.
+	 */
+	private void answer(SocketChannel client, long now) {
+		boolean keep = false;
+		try {
 			BusyState state = this.pool.getState();
 			client.configureBlocking(false);
 			client.write(ByteBuffer.wrap(this.replies.reply(state)));
 			this.counters.increment(CheckVia.AGENT, state);
-			discardInput(client);
+			client.shutdownOutput();
+			if (discard(client) && this.lingering < MAX_LINGERING) {
+				client.register(this.selector, SelectionKey.OP_READ, now + LINGER.toNanos());
+				this.lingering++;
+				keep = true;
+			}
 		}
 		catch (IOException ex) {
 			// The client went away: nothing to do.
 		}
+		finally {
+			if (!keep) {
+				closeQuietly(client);
+			}
+		}
+	}
+
+	private void discardOrClose(SelectionKey key) {
+		try {
+			if (!discard((SocketChannel) key.channel())) {
+				closeQuietly(key);
+			}
+		}
+		catch (IOException ex) {
+			closeQuietly(key);
+		}
 	}
 
 	/**
-	 * Reads and drops what the client has already sent, without waiting for more, so that
-	 * closing sends a FIN rather than a reset that could overtake the reply.
+	 * Reads and drops what the client has sent so far, without waiting for more.
+	 * @return whether the client may send more: {@code false} at end of stream, or once
+	 * it has sent more than any agent-send would
 	 */
-	private void discardInput(SocketChannel client) throws IOException {
+	private boolean discard(SocketChannel client) throws IOException {
 		int total = 0;
 		while (total < MAX_DISCARD) {
 			this.discard.clear();
 			int read = client.read(this.discard);
-			if (read <= 0) {
-				return;
+			if (read < 0) {
+				return false;
+			}
+			if (read == 0) {
+				return true;
 			}
 			total += read;
 		}
+		return false;
+	}
+
+	private void closeExpired(long now) {
+		for (SelectionKey key : this.selector.keys()) {
+			if (key.attachment() instanceof Long deadline && now - deadline >= 0) {
+				closeQuietly(key);
+			}
+		}
+	}
+
+	private void closeQuietly(SelectionKey key) {
+		if (key.attachment() != null) {
+			key.attach(null);
+			this.lingering--;
+		}
+		key.cancel();
+		closeQuietly((SocketChannel) key.channel());
+	}
+
+	private static void closeQuietly(SocketChannel client) {
+		try {
+			client.close();
+		}
+		catch (IOException ex) {
+			// Nothing left to do with it.
+		}
+	}
+
+	/**
+	 * Returns how many answered connections wait for their client to close.
+	 * @return the count, at most {@link #MAX_LINGERING}
+	 */
+	int lingering() {
+		return this.lingeringSnapshot;
 	}
 
 	private static void pause() {

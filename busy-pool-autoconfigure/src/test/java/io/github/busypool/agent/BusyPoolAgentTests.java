@@ -94,11 +94,18 @@ class BusyPoolAgentTests {
 
 	@Test
 	void ignoresWhatClientsSendAndStillEndsWithAFin() throws Exception {
-		for (String sent : List.of("hello\n", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "\u0000\u00ff\r\n\r\n")) {
+		// Sent before, with or after the reply: it never turns the close into a reset.
+		for (String sent : List.of("hello\n", "GET / HTTP/1.1\r\nHost: x\r\n\r\n", "\u0000\u00ff\r\n\r\n",
+				"agent-send\n".repeat(50))) {
 			try (Socket socket = connect()) {
 				socket.getOutputStream().write(sent.getBytes(StandardCharsets.ISO_8859_1));
 				socket.getOutputStream().flush();
 				assertThat(readAll(socket)).isEqualTo("ready up 100% maxconn:2\n");
+			}
+			try (Socket socket = connect()) {
+				assertThat(socket.getInputStream().read()).isEqualTo('r');
+				socket.getOutputStream().write("late\n".getBytes(StandardCharsets.US_ASCII));
+				assertThat(readAll(socket)).isEqualTo("eady up 100% maxconn:2\n");
 			}
 		}
 		// A client that sends far more than any agent-send: the agent is not disturbed.
@@ -118,7 +125,7 @@ class BusyPoolAgentTests {
 	}
 
 	@Test
-	void clientsThatNeverReadNorCloseCannotBlockIt() throws Exception {
+	void clientsThatNeverReadNorCloseCannotBlockItOrPileUp() throws Exception {
 		List<Socket> idle = new ArrayList<>();
 		try {
 			for (int i = 0; i < 500; i++) {
@@ -126,6 +133,14 @@ class BusyPoolAgentTests {
 			}
 			assertThat(ask()).isEqualTo("ready up 100% maxconn:2\n");
 			assertThat(LiveThreads.named("busy-pool-agent")).hasSize(1);
+			// The agent keeps at most MAX_LINGERING of them, and only for LINGER.
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> this.agent.lingering() == BusyPoolAgent.MAX_LINGERING);
+			await().atMost(BusyPoolAgent.LINGER.multipliedBy(3)).until(() -> this.agent.lingering() == 0);
+			// Every one of them got its reply and the agent's FIN.
+			for (Socket socket : idle) {
+				assertThat(readAll(socket)).isEqualTo("ready up 100% maxconn:2\n");
+			}
 		}
 		finally {
 			for (Socket socket : idle) {
