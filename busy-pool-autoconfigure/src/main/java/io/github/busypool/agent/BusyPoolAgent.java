@@ -155,7 +155,11 @@ public class BusyPoolAgent {
 		return (local != null) ? local.getPort() : -1;
 	}
 
-	private InetSocketAddress localAddress() {
+	/**
+	 * Returns the address the agent listens on, or {@code null} when it does not.
+	 * @return the local address
+	 */
+	public InetSocketAddress localAddress() {
 		try {
 			ServerSocketChannel channel = this.server;
 			return (channel != null && channel.isOpen()) ? (InetSocketAddress) channel.getLocalAddress() : null;

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.coyote.AbstractProtocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,12 @@ class DrainIntegrationTests {
 		int main = ((WebServerApplicationContext) this.context).getWebServer().getPort();
 		assertThat(get(main, "/busy-pool/check").body()).isEqualTo("free\n");
 		assertThat(agentReply(agent.getPort())).startsWith("ready up ");
+		// Without busy-pool.agent.address, the agent and the check port bind to server.address.
+		assertThat(agent.localAddress().getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
+		AbstractProtocol<?> check = (AbstractProtocol<?>) this.context.getBean(BusyPoolCheckConnector.class)
+			.getConnector()
+			.getProtocolHandler();
+		assertThat(check.getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
 		this.context.close();
 		assertThat(executor.getState()).isEqualTo(BusyState.DRAINING);
 		assertThat(executor.isTerminated()).isTrue();
