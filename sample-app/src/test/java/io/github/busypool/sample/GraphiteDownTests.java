@@ -50,25 +50,25 @@ class GraphiteDownTests {
 			await().atMost(WAIT).until(() -> output.toString().contains(target + " failed"));
 			int served = serveFor(http, Duration.ofSeconds(7));
 			assertThat(served).isPositive();
-			assertThat(count(output, target + " failed")).isEqualTo(1);
-			assertThat(count(output, target + " still failing")).isBetween(1, 3);
+			assertThat(QuietGraphiteSenderTests.count(output, target + " failed")).isEqualTo(1);
+			assertThat(QuietGraphiteSenderTests.count(output, target + " still failing")).isBetween(1, 3);
 			assertThat(output.toString()).doesNotContain("Unable to report to Graphite")
 				.doesNotContain("at com.codahale.metrics.graphite");
 
 			// Carbon comes up: export resumes, and says so once.
 			carbon.start();
-			await().atMost(WAIT).until(() -> count(output, target + " works again") == 1);
+			await().atMost(WAIT).until(() -> QuietGraphiteSenderTests.count(output, target + " works again") == 1);
 			await().atMost(WAIT).until(() -> carbon.paths().contains(state));
 
 			// Carbon stops mid-run: the app keeps serving, one new WARN.
 			carbon.stop();
-			await().atMost(WAIT).until(() -> count(output, target + " failed") == 2);
+			await().atMost(WAIT).until(() -> QuietGraphiteSenderTests.count(output, target + " failed") == 2);
 			assertThat(serveFor(http, Duration.ofSeconds(2))).isPositive();
 
 			// And comes back: points land again.
 			long restarted = Instant.now().getEpochSecond();
 			carbon.start();
-			await().atMost(WAIT).until(() -> count(output, target + " works again") == 2);
+			await().atMost(WAIT).until(() -> QuietGraphiteSenderTests.count(output, target + " works again") == 2);
 			await().atMost(WAIT).until(() -> !carbon.values(state, restarted).isEmpty());
 		}
 	}
@@ -83,15 +83,6 @@ class GraphiteDownTests {
 			Thread.sleep(20);
 		}
 		return served;
-	}
-
-	private static int count(CapturedOutput output, String text) {
-		String all = output.toString();
-		int count = 0;
-		for (int i = all.indexOf(text); i >= 0; i = all.indexOf(text, i + 1)) {
-			count++;
-		}
-		return count;
 	}
 
 }

@@ -67,7 +67,8 @@ class QuietGraphiteSenderTests {
 		this.sender.close();
 	}
 
-	private static int count(CapturedOutput output, String text) {
+	/** How many times a text occurs in the captured output. */
+	static int count(CapturedOutput output, String text) {
 		String all = output.toString();
 		int count = 0;
 		for (int i = all.indexOf(text); i >= 0; i = all.indexOf(text, i + 1)) {
