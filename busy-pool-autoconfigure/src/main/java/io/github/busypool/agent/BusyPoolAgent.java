@@ -74,10 +74,8 @@ public class BusyPoolAgent {
 
 	private volatile boolean running;
 
-	/** Touched by the agent's thread only. */
-	private int lingering;
-
-	private volatile int lingeringSnapshot;
+	/** Written by the agent's thread only; volatile so that tests can read it. */
+	private volatile int lingering;
 
 	/**
 	 * Creates an agent.
@@ -202,7 +200,6 @@ public class BusyPoolAgent {
 					}
 					answer(client, now);
 				}
-				this.lingeringSnapshot = this.lingering;
 			}
 			catch (IOException | RuntimeException ex) {
 				// Out of file descriptors, for example: keep going, the next round may
@@ -317,7 +314,7 @@ public class BusyPoolAgent {
 	 * @return the count, at most {@link #MAX_LINGERING}
 	 */
 	int lingering() {
-		return this.lingeringSnapshot;
+		return this.lingering;
 	}
 
 	private static void pause() {

@@ -46,22 +46,21 @@ public final class HaproxyView {
 			return false;
 		}
 		Node node = this.nodes.get(state.node());
+		boolean created = false;
 		if (node == null) {
 			if (this.nodes.size() >= MAX_NODES) {
 				return false;
 			}
-			Node created = new Node(state.node());
-			node = this.nodes.putIfAbsent(state.node(), created);
-			if (node == null) {
-				node = created;
-				node.state = state;
-				node.at = this.clock.getAsLong();
-				this.onNewNode.accept(node);
-				return true;
-			}
+			Node fresh = new Node(state.node());
+			node = this.nodes.putIfAbsent(state.node(), fresh);
+			created = (node == null);
+			node = created ? fresh : node;
 		}
 		node.state = state;
 		node.at = this.clock.getAsLong();
+		if (created) {
+			this.onNewNode.accept(node);
+		}
 		return true;
 	}
 
