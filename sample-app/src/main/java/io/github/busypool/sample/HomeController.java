@@ -3,28 +3,34 @@ package io.github.busypool.sample;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
-import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
 
 import io.github.busypool.BusyPoolExecutor;
 
 /**
- * The home page: real HTML, the kind of page a health check should never render.
+ * The home page: real HTML, the kind of page a health check should never render. Like many
+ * apps whose root route answers any method, it renders for {@code OPTIONS /} as well, which
+ * is what HAProxy's default check sends: without busy-pool's filter (or with
+ * {@code busy-pool.enabled=false}) every check costs a page.
  */
 @RestController
 class HomeController {
 
-	private final BusyPoolExecutor pool;
+	private final ObjectProvider<BusyPoolExecutor> pool;
 
 	private final AtomicLong renders = new AtomicLong();
 
-	HomeController(BusyPoolExecutor pool) {
+	HomeController(ObjectProvider<BusyPoolExecutor> pool) {
 		this.pool = pool;
 	}
 
-	@GetMapping(path = "/", produces = MediaType.TEXT_HTML_VALUE)
+	@RequestMapping(path = "/", method = { RequestMethod.GET, RequestMethod.HEAD, RequestMethod.OPTIONS },
+			produces = MediaType.TEXT_HTML_VALUE)
 	String home() {
 		long n = this.renders.incrementAndGet();
 		StringBuilder html = new StringBuilder(1024);
@@ -35,10 +41,16 @@ class HomeController {
 			.append(" times. Rendered at ")
 			.append(HtmlUtils.htmlEscape(Instant.now().toString()))
 			.append(".</p>\n<table>\n");
-		row(html, "state", this.pool.getState().label());
-		row(html, "active threads", this.pool.getActiveCount());
-		row(html, "max threads", this.pool.getMaximumPoolSize());
-		row(html, "queued", this.pool.getQueueSize());
+		BusyPoolExecutor pool = this.pool.getIfAvailable();
+		if (pool != null) {
+			row(html, "state", pool.getState().label());
+			row(html, "active threads", pool.getActiveCount());
+			row(html, "max threads", pool.getMaximumPoolSize());
+			row(html, "queued", pool.getQueueSize());
+		}
+		else {
+			row(html, "busy-pool", "disabled");
+		}
 		html.append("</table>\n<ul>\n")
 			.append("<li><a href=\"/api/quote\">/api/quote</a>: calls the downstream</li>\n")
 			.append("<li><a href=\"/sleep?ms=1000\">/sleep?ms=1000</a>: holds a worker thread</li>\n")

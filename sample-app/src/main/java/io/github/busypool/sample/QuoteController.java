@@ -5,6 +5,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
@@ -12,10 +13,13 @@ import org.springframework.web.client.RestClientResponseException;
 
 /**
  * Calls the downstream service with a timeout: the realistic path on which a network blip
- * holds worker threads.
+ * holds worker threads. An {@code X-Request-Id} is passed on, as tracing would, so that a
+ * downstream can tell which client request it is serving.
  */
 @RestController
 class QuoteController {
+
+	static final String REQUEST_ID = "X-Request-Id";
 
 	private final RestClient client;
 
@@ -33,9 +37,13 @@ class QuoteController {
 	}
 
 	@GetMapping(path = "/api/quote", produces = "text/plain")
-	ResponseEntity<String> quote() {
+	ResponseEntity<String> quote(@RequestHeader(name = REQUEST_ID, required = false) String requestId) {
 		try {
-			return ResponseEntity.ok(this.client.get().uri(url()).retrieve().body(String.class));
+			RestClient.RequestHeadersSpec<?> call = this.client.get().uri(url());
+			if (requestId != null && requestId.length() <= 64) {
+				call = call.header(REQUEST_ID, requestId);
+			}
+			return ResponseEntity.ok(call.retrieve().body(String.class));
 		}
 		catch (ResourceAccessException ex) {
 			return ResponseEntity.status(HttpStatus.GATEWAY_TIMEOUT).body("downstream did not answer in time\n");
