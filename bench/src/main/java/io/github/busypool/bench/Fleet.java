@@ -1,0 +1,195 @@
+package io.github.busypool.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A few sample-app JVMs, each with its own downstream, and the HAProxy in front of them.
+ */
+final class Fleet implements AutoCloseable {
+
+	private static final Duration STARTUP = Duration.ofSeconds(90);
+
+	final List<Backend> backends = new ArrayList<>();
+
+	final boolean busyPool;
+
+	final long latencyMs;
+
+	private final Path directory;
+
+	private Haproxy haproxy;
+
+	private Mode mode;
+
+	private Fleet(Path directory, boolean busyPool, long latencyMs) {
+		this.directory = directory;
+		this.busyPool = busyPool;
+		this.latencyMs = latencyMs;
+	}
+
+	/**
+	 * Starts {@code size} backends in parallel and waits until each one is ready.
+	 * @param latencyMs the downstreams' latency in normal times
+	 */
+	static Fleet start(Path directory, int size, boolean busyPool, Duration drainDelay, long latencyMs)
+			throws Exception {
+		Files.createDirectories(directory);
+		Path jar = sampleJar();
+		Fleet fleet = new Fleet(directory, busyPool, latencyMs);
+		try {
+			for (int i = 1; i <= size; i++) {
+				fleet.backends.add(new Backend("app" + i, jar, directory, busyPool, drainDelay,
+						Downstream.start(latencyMs)));
+			}
+			for (Backend backend : fleet.backends) {
+				backend.start();
+			}
+			ExecutorService waiters = Executors.newFixedThreadPool(size);
+			try {
+				List<Future<Object>> ready = new ArrayList<>();
+				for (Backend backend : fleet.backends) {
+					ready.add(waiters.submit(() -> {
+						backend.awaitReady(STARTUP);
+						return null;
+					}));
+				}
+				for (Future<Object> each : ready) {
+					each.get();
+				}
+			}
+			finally {
+				waiters.shutdownNow();
+			}
+			return fleet;
+		}
+		catch (Exception ex) {
+			fleet.close();
+			throw ex;
+		}
+	}
+
+	static Path sampleJar() {
+		String configured = System.getProperty("sample.jar");
+		Path jar = (configured != null) ? Path.of(configured)
+				: Ports.repository().resolve("sample-app/target/sample-app-0.1.0-SNAPSHOT.jar");
+		if (!Files.isRegularFile(jar)) {
+			throw new IllegalStateException("No sample app jar at " + jar
+					+ "; build it first: ./mvnw -q -pl sample-app -am package -DskipTests");
+		}
+		return jar;
+	}
+
+	/** (Re)starts HAProxy with the mode's configuration and waits until every server is in rotation. */
+	Haproxy route(Mode mode) throws Exception {
+		if (mode.busyPool != this.busyPool) {
+			throw new IllegalArgumentException(mode.label + " needs a fleet with busy-pool " + mode.busyPool);
+		}
+		if (this.haproxy != null) {
+			this.haproxy.close();
+		}
+		Path dir = Files.createDirectories(this.directory.resolve(mode.label));
+		this.haproxy = Haproxy.start(mode.recipe(), dir, this.backends);
+		this.mode = mode;
+		awaitInRotation(Duration.ofSeconds(30));
+		return this.haproxy;
+	}
+
+	/** Waits until HAProxy has every server UP with at least a fifth of the heaviest one's weight. */
+	void awaitInRotation(Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (true) {
+			int up = 0;
+			int max = 0;
+			int min = Integer.MAX_VALUE;
+			for (Map<String, String> row : this.haproxy.stats()) {
+				if (Haproxy.BACKEND.equals(row.get("pxname")) && row.get("svname").startsWith("app")
+						&& row.get("status").equals("UP")) {
+					int weight = Integer.parseInt(row.get("weight"));
+					up++;
+					max = Math.max(max, weight);
+					min = Math.min(min, weight);
+				}
+			}
+			if (up == this.backends.size() && min * 5 >= max) {
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("Not every server is in rotation after " + timeout + ": "
+						+ this.haproxy.stats());
+			}
+			Thread.sleep(50);
+		}
+	}
+
+	/** Waits until no backend runs or holds a request. */
+	void awaitQuiet(Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (this.backends.stream().anyMatch((b) -> b.downstream.running() > 0)
+				|| this.haproxy.stats().stream().anyMatch((row) -> !"0".equals(row.getOrDefault("scur", "0"))
+						&& Haproxy.BACKEND.equals(row.get("pxname")))) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("The fleet is still busy after " + timeout);
+			}
+			Thread.sleep(100);
+		}
+	}
+
+	void setLatency(int backend, long ms) {
+		this.backends.get(backend).downstream.setLatencyMs(ms);
+	}
+
+	void setLatencyEverywhere(long ms) {
+		for (Backend backend : this.backends) {
+			backend.downstream.setLatencyMs(ms);
+		}
+	}
+
+	/** Stops a backend with SIGTERM, starts it again and waits until HAProxy has it back in rotation. */
+	void restart(int backend) throws Exception {
+		Backend b = this.backends.get(backend);
+		b.stop();
+		b.start();
+		b.awaitReady(STARTUP);
+		awaitInRotation(Duration.ofSeconds(60));
+	}
+
+	Haproxy haproxy() {
+		return this.haproxy;
+	}
+
+	Mode mode() {
+		return this.mode;
+	}
+
+	Path directory() {
+		return this.directory;
+	}
+
+	@Override
+	public void close() throws Exception {
+		if (this.haproxy != null) {
+			this.haproxy.close();
+		}
+		ExecutorService stoppers = Executors.newFixedThreadPool(Math.max(1, this.backends.size()));
+		for (Backend backend : this.backends) {
+			stoppers.submit(() -> {
+				backend.stop();
+				return null;
+			});
+		}
+		stoppers.shutdown();
+		stoppers.awaitTermination(90, java.util.concurrent.TimeUnit.SECONDS);
+		for (Backend backend : this.backends) {
+			backend.downstream.close();
+		}
+	}
+
+}
