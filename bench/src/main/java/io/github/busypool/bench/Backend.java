@@ -49,26 +49,37 @@ final class Backend implements AutoCloseable {
 
 	private final List<String> arguments;
 
-	private Process process;
+	private volatile Process process;
 
 	private int starts;
 
 	Backend(String name, Path jar, Path directory, boolean busyPool, Duration drainDelay, Downstream downstream)
 			throws IOException {
+		this(name, jar, directory, busyPool, drainDelay, downstream, false);
+	}
+
+	/**
+	 * @param managementOnMainPort whether the actuator shares the main port (and pool)
+	 */
+	Backend(String name, Path jar, Path directory, boolean busyPool, Duration drainDelay, Downstream downstream,
+			boolean managementOnMainPort) throws IOException {
 		this.name = name;
 		this.jar = jar;
 		this.log = directory.resolve(name + ".log");
 		this.downstream = downstream;
 		this.port = Ports.free();
-		this.managementPort = Ports.free();
+		this.managementPort = managementOnMainPort ? this.port : Ports.free();
 		this.checkPort = Ports.free();
 		this.agentPort = Ports.free();
 		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=" + this.port,
-				"--management.server.port=" + this.managementPort, "--management.server.address=127.0.0.1",
+				"--management.server.port=" + this.managementPort,
 				"--server.tomcat.threads.max=" + THREADS, "--server.tomcat.threads.min-spare=" + THREADS,
 				"--sample.downstream.embedded.enabled=false", "--sample.downstream.url=" + downstream.url(),
 				"--management.graphite.metrics.export.enabled=false", "--spring.main.banner-mode=off",
 				"--busy-pool.enabled=" + busyPool));
+		if (!managementOnMainPort) {
+			args.add("--management.server.address=127.0.0.1");
+		}
 		if (busyPool) {
 			args.addAll(List.of("--busy-pool.check.port=" + this.checkPort, "--busy-pool.agent.port=" + this.agentPort,
 					"--busy-pool.shutdown.drain-delay=" + drainDelay.toMillis() + "ms"));

@@ -32,6 +32,9 @@ final class Load {
 	/** Outcome of a request that failed without an answer (connection refused or reset). */
 	static final int ERROR = -1;
 
+	/** Outcome of a request never sent, because the load was stopped early. */
+	static final int NOT_SENT = -2;
+
 	final int count;
 
 	final long periodNanos;
@@ -63,7 +66,9 @@ final class Load {
 
 	private volatile long maxLagNanos;
 
-	private Thread scheduler;
+	private volatile Thread scheduler;
+
+	private volatile boolean stopped;
 
 	Load(URI target, double rate, Duration duration, Duration timeout) {
 		if (rate <= 0 || rate > 5000 || duration.isNegative() || duration.toSeconds() > 3600) {
@@ -97,8 +102,15 @@ final class Load {
 		for (int i = 0; i < this.count; i++) {
 			long due = this.startNanos + i * this.periodNanos;
 			long wait;
-			while ((wait = due - System.nanoTime()) > 0) {
+			while ((wait = due - System.nanoTime()) > 0 && !this.stopped) {
 				LockSupport.parkNanos(wait);
+			}
+			if (this.stopped) {
+				for (int j = i; j < this.count; j++) {
+					this.status[j] = NOT_SENT;
+					this.done.countDown();
+				}
+				return;
 			}
 			this.maxLagNanos = Math.max(this.maxLagNanos, -wait);
 			this.due[i] = due - this.startNanos;
@@ -115,6 +127,12 @@ final class Load {
 				this.done.countDown();
 			});
 		}
+	}
+
+	/** Sends no more requests; those already sent still count. */
+	void stop() {
+		this.stopped = true;
+		LockSupport.unpark(this.scheduler);
 	}
 
 	/** Waits for every request to be answered or given up; at most the duration plus the timeout. */

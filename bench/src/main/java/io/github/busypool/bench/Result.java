@@ -76,6 +76,26 @@ final class Result {
 		return n;
 	}
 
+	/** The failures by kind, most frequent first: "503: 12, timeout: 3", or "none". */
+	String failureKinds() {
+		java.util.TreeMap<String, Integer> kinds = new java.util.TreeMap<>();
+		for (int status : this.load.status) {
+			if (!Load.ok(status) && status != Load.NOT_SENT) {
+				String kind = switch (status) {
+					case Load.TIMEOUT -> "timeout";
+					case Load.ERROR -> "connection error";
+					default -> Integer.toString(status);
+				};
+				kinds.merge(kind, 1, Integer::sum);
+			}
+		}
+		if (kinds.isEmpty()) {
+			return "none";
+		}
+		return kinds.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+			.map((e) -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", "));
+	}
+
 	int ok() {
 		return count(Load::ok);
 	}
@@ -272,11 +292,9 @@ final class Result {
 	/** One paragraph for a build log: the figures of this run. */
 	String summary() {
 		StringBuilder text = new StringBuilder();
-		text.append(String.format("[%s] %s at %.0f req/s for %d s: sent %d, ok %d (%.2f%%), failed %d (503: %d, "
-				+ "timeout: %d, other: %d)%n", this.mode.label, this.scenario.name, this.rate,
-				this.scenario.length.toSeconds(), sent(), ok(), 100.0 * ok() / Math.max(1, sent()), failed(),
-				count((s) -> s == 503), count((s) -> s == Load.TIMEOUT), failed() - count((s) -> s == 503)
-						- count((s) -> s == Load.TIMEOUT)));
+		text.append(String.format("[%s] %s at %.0f req/s for %d s: sent %d, ok %d (%.2f%%), failed %d (%s)%n",
+				this.mode.label, this.scenario.name, this.rate, this.scenario.length.toSeconds(), sent(), ok(),
+				100.0 * ok() / Math.max(1, sent()), failed(), failureKinds()));
 		text.append(String.format("    latency p50 %s, p99 %s, max %s; failures took p50 %s, max %s%n",
 				ms(latencyMs(50)), ms(latencyMs(99)), ms(latencyMs(100)), ms(failLatencyMs(50)),
 				ms(failLatencyMs(100))));
