@@ -92,7 +92,7 @@ public final class Bench {
 		line("- Date: " + Instant.now());
 		line("- Machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
 				+ cpuModel() + ", Java " + System.getProperty("java.version") + ", " + haproxyVersion());
-		line("- Fleet: 3 sample-app JVMs (" + Backend.THREADS + " Tomcat threads each, -Xmx256m) behind one HAProxy, "
+		line("- Fleet: 3 sample-app JVMs (" + Backend.THREADS + " Tomcat threads each, -Xmx256m) behind one HAProxy (two in one scenario, each taking half the load), "
 				+ "each with its own downstream answering in " + NORMAL_MS + " ms (" + SLOW_MS + " ms during a blip)");
 		line("- Load: " + (int) RATE + " req/s to /api/quote through HAProxy, open model (latency from when each "
 				+ "request was due), clients give up after " + CLIENT_TIMEOUT.toSeconds() + " s; capacity is "
@@ -316,13 +316,14 @@ public final class Bench {
 		List<Scenario> scenarios = List.of(
 				Scenario.blipOne(0, Duration.ofSeconds(5), blip, length, SLOW_MS),
 				Scenario.blipEverywhere(Duration.ofSeconds(5), blip, length, SLOW_MS),
+				Scenario.blipEverywhere(Duration.ofSeconds(5), blip, length, SLOW_MS).behind(2),
 				Scenario.rollingRestart(Duration.ofSeconds(3), Duration.ofSeconds(2),
 						Duration.ofSeconds(this.quick ? 70 : 110)));
 		Map<String, List<Result>> byScenario = new LinkedHashMap<>();
 		for (Mode mode : List.of(Mode.STOCK, Mode.EXPERT, Mode.CHECK_PORT, Mode.AGENT)) {
 			Fleet fleet = mode.busyPool ? busy : stock;
 			for (Scenario scenario : scenarios) {
-				fleet.route(mode);
+				fleet.route(mode, scenario.balancers);
 				fleet.awaitQuiet(Duration.ofSeconds(90));
 				Result result = scenario.run(fleet, RATE, CLIENT_TIMEOUT);
 				System.out.println(result.summary());

@@ -25,7 +25,7 @@ final class Fleet implements AutoCloseable {
 
 	private final Path directory;
 
-	private Haproxy haproxy;
+	private final List<Haproxy> balancers = new ArrayList<>();
 
 	private Mode mode;
 
@@ -87,59 +87,78 @@ final class Fleet implements AutoCloseable {
 		return jar;
 	}
 
-	/** (Re)starts HAProxy with the mode's configuration and waits until every server is in rotation. */
-	Haproxy route(Mode mode) throws Exception {
+	/** (Re)starts one HAProxy with the mode's configuration and waits until every server is in rotation. */
+	void route(Mode mode) throws Exception {
+		route(mode, 1);
+	}
+
+	/**
+	 * (Re)starts {@code count} HAProxy instances, each with the mode's configuration and every
+	 * backend, as a service behind several load balancers has; waits until each has every
+	 * server in rotation.
+	 */
+	void route(Mode mode, int count) throws Exception {
 		if (mode.busyPool != this.busyPool) {
 			throw new IllegalArgumentException(mode.label + " needs a fleet with busy-pool " + mode.busyPool);
 		}
-		if (this.haproxy != null) {
-			this.haproxy.close();
+		closeBalancers();
+		for (int i = 1; i <= count; i++) {
+			Path dir = Files.createDirectories(this.directory.resolve(mode.label + "-lb" + i));
+			this.balancers.add(Haproxy.start(mode.recipe(), dir, this.backends));
 		}
-		Path dir = Files.createDirectories(this.directory.resolve(mode.label));
-		this.haproxy = Haproxy.start(mode.recipe(), dir, this.backends);
 		this.mode = mode;
 		awaitInRotation(Duration.ofSeconds(30));
-		return this.haproxy;
 	}
 
-	/** Waits until HAProxy has every server UP with at least a fifth of the heaviest one's weight. */
+	/** Waits until each HAProxy has every server UP with at least a fifth of the heaviest one's weight. */
 	void awaitInRotation(Duration timeout) throws Exception {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (true) {
-			int up = 0;
-			int max = 0;
-			int min = Integer.MAX_VALUE;
-			for (Map<String, String> row : this.haproxy.stats()) {
-				if (Haproxy.BACKEND.equals(row.get("pxname")) && row.get("svname").startsWith("app")
-						&& row.get("status").equals("UP")) {
-					int weight = Integer.parseInt(row.get("weight"));
-					up++;
-					max = Math.max(max, weight);
-					min = Math.min(min, weight);
+		for (Haproxy haproxy : this.balancers) {
+			while (!allInRotation(haproxy)) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("Not every server is in rotation after " + timeout + ": "
+							+ haproxy.stats());
 				}
+				Thread.sleep(50);
 			}
-			if (up == this.backends.size() && min * 5 >= max) {
-				return;
-			}
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Not every server is in rotation after " + timeout + ": "
-						+ this.haproxy.stats());
-			}
-			Thread.sleep(50);
 		}
+	}
+
+	private boolean allInRotation(Haproxy haproxy) throws Exception {
+		int up = 0;
+		int max = 0;
+		int min = Integer.MAX_VALUE;
+		for (Map<String, String> row : haproxy.stats()) {
+			if (Haproxy.BACKEND.equals(row.get("pxname")) && row.get("svname").startsWith("app")
+					&& row.get("status").equals("UP")) {
+				int weight = Integer.parseInt(row.get("weight"));
+				up++;
+				max = Math.max(max, weight);
+				min = Math.min(min, weight);
+			}
+		}
+		return up == this.backends.size() && min * 5 >= max;
 	}
 
 	/** Waits until no backend runs or holds a request. */
 	void awaitQuiet(Duration timeout) throws Exception {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (this.backends.stream().anyMatch((b) -> b.downstream.running() > 0)
-				|| this.haproxy.stats().stream().anyMatch((row) -> !"0".equals(row.getOrDefault("scur", "0"))
-						&& Haproxy.BACKEND.equals(row.get("pxname")))) {
+		while (this.backends.stream().anyMatch((b) -> b.downstream.running() > 0) || holdsRequests()) {
 			if (System.nanoTime() > deadline) {
 				throw new IllegalStateException("The fleet is still busy after " + timeout);
 			}
 			Thread.sleep(100);
 		}
+	}
+
+	private boolean holdsRequests() throws Exception {
+		for (Haproxy haproxy : this.balancers) {
+			if (haproxy.stats().stream().anyMatch((row) -> Haproxy.BACKEND.equals(row.get("pxname"))
+					&& !"0".equals(row.getOrDefault("scur", "0")))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	void setLatency(int backend, long ms) {
@@ -161,8 +180,16 @@ final class Fleet implements AutoCloseable {
 		awaitInRotation(Duration.ofSeconds(60));
 	}
 
-	Haproxy haproxy() {
-		return this.haproxy;
+	/** The HAProxy instances in front, in order. */
+	List<Haproxy> balancers() {
+		return List.copyOf(this.balancers);
+	}
+
+	private void closeBalancers() throws InterruptedException {
+		for (Haproxy haproxy : this.balancers) {
+			haproxy.close();
+		}
+		this.balancers.clear();
 	}
 
 	Mode mode() {
@@ -175,9 +202,7 @@ final class Fleet implements AutoCloseable {
 
 	@Override
 	public void close() throws Exception {
-		if (this.haproxy != null) {
-			this.haproxy.close();
-		}
+		closeBalancers();
 		ExecutorService stoppers = Executors.newFixedThreadPool(Math.max(1, this.backends.size()));
 		for (Backend backend : this.backends) {
 			stoppers.submit(() -> {

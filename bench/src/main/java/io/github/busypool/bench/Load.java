@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,7 +51,7 @@ final class Load {
 	/** The HTTP status of each request, or {@link #TIMEOUT} or {@link #ERROR}. */
 	final int[] status;
 
-	private final URI target;
+	private final List<URI> targets;
 
 	private final CountDownLatch done;
 
@@ -71,10 +72,15 @@ final class Load {
 	private volatile boolean stopped;
 
 	Load(URI target, double rate, Duration duration, Duration timeout) {
+		this(List.of(target), rate, duration, timeout);
+	}
+
+	/** Request {@code i} goes to {@code targets[i % n]}: the load split evenly over them. */
+	Load(List<URI> targets, double rate, Duration duration, Duration timeout) {
 		if (rate <= 0 || rate > 5000 || duration.isNegative() || duration.toSeconds() > 3600) {
 			throw new IllegalArgumentException("rate must be in (0, 5000] and duration at most 1 h");
 		}
-		this.target = target;
+		this.targets = List.copyOf(targets);
 		this.count = (int) Math.round(rate * duration.toNanos() / 1e9);
 		this.periodNanos = (long) (1e9 / rate);
 		this.timeout = timeout;
@@ -115,7 +121,7 @@ final class Load {
 			this.maxLagNanos = Math.max(this.maxLagNanos, -wait);
 			this.due[i] = due - this.startNanos;
 			int id = i;
-			HttpRequest request = HttpRequest.newBuilder(this.target)
+			HttpRequest request = HttpRequest.newBuilder(this.targets.get(i % this.targets.size()))
 				.timeout(this.timeout)
 				.header("X-Request-Id", Integer.toString(id))
 				.build();

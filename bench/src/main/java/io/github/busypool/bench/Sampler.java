@@ -60,7 +60,7 @@ final class Sampler implements AutoCloseable {
 
 	}
 
-	private final Haproxy haproxy;
+	private final List<Haproxy> balancers;
 
 	private final List<Backend> backends;
 
@@ -72,8 +72,12 @@ final class Sampler implements AutoCloseable {
 
 	private volatile boolean running = true;
 
-	Sampler(Haproxy haproxy, List<Backend> backends, long originNanos) {
-		this.haproxy = haproxy;
+	/**
+	 * With several HAProxy instances, queues, sessions and requests are summed, the weight is
+	 * the lowest, the status the first that is not UP, and the check time the longest.
+	 */
+	Sampler(List<Haproxy> balancers, List<Backend> backends, long originNanos) {
+		this.balancers = List.copyOf(balancers);
 		this.backends = backends;
 		this.originNanos = originNanos;
 		this.thread = new Thread(this::run, "sampler");
@@ -114,29 +118,31 @@ final class Sampler implements AutoCloseable {
 	}
 
 	private void sample(double[] poolQueue, double[] poolState) throws IOException {
-		List<Map<String, String>> stats = this.haproxy.stats();
-		if (stats.isEmpty()) {
-			return;
-		}
 		int queue = 0;
 		List<Server> servers = new ArrayList<>();
 		for (int i = 0; i < this.backends.size(); i++) {
 			servers.add(null);
 		}
-		for (Map<String, String> row : stats) {
-			if (!Haproxy.BACKEND.equals(row.get("pxname"))) {
-				continue;
+		for (Haproxy haproxy : this.balancers) {
+			List<Map<String, String>> stats = haproxy.stats();
+			if (stats.isEmpty()) {
+				return;
 			}
-			String name = row.get("svname");
-			if ("BACKEND".equals(name)) {
-				queue = integer(row.get("qcur"));
-			}
-			else if (name.startsWith("app")) {
-				int i = Integer.parseInt(name.substring(3)) - 1;
-				Backend backend = this.backends.get(i);
-				servers.set(i, new Server(row.get("status"), integer(row.get("weight")),
-						integer(row.get("scur")), backend.downstream.running(), Long.parseLong(row.get("stot")),
-						poolQueue[i], poolState[i], integer(row.get("check_duration"))));
+			for (Map<String, String> row : stats) {
+				if (!Haproxy.BACKEND.equals(row.get("pxname"))) {
+					continue;
+				}
+				String name = row.get("svname");
+				if ("BACKEND".equals(name)) {
+					queue += integer(row.get("qcur"));
+				}
+				else if (name.startsWith("app")) {
+					int i = Integer.parseInt(name.substring(3)) - 1;
+					Server seen = new Server(row.get("status"), integer(row.get("weight")), integer(row.get("scur")),
+							this.backends.get(i).downstream.running(), Long.parseLong(row.get("stot")), poolQueue[i],
+							poolState[i], integer(row.get("check_duration")));
+					servers.set(i, (servers.get(i) == null) ? seen : combine(servers.get(i), seen));
+				}
 			}
 		}
 		Sample sample = new Sample((System.nanoTime() - this.originNanos) / 1_000_000, queue,
@@ -144,6 +150,12 @@ final class Sampler implements AutoCloseable {
 		synchronized (this.samples) {
 			this.samples.add(sample);
 		}
+	}
+
+	private static Server combine(Server a, Server b) {
+		return new Server(a.status().startsWith("UP") ? b.status() : a.status(), Math.min(a.weight(), b.weight()),
+				a.sessions() + b.sessions(), a.running(), a.served() + b.served(), a.poolQueue(), a.poolState(),
+				Math.max(a.checkMillis(), b.checkMillis()));
 	}
 
 	private static int integer(String value) {

@@ -61,13 +61,26 @@ final class Scenario {
 	/** The backend a blip targets, or -1 when it hits every backend or none. */
 	final int target;
 
+	/** How many HAProxy instances share the load. */
+	final int balancers;
+
 	private final Script script;
 
-	private Scenario(String name, Duration length, int target, Script script) {
+	private Scenario(String name, Duration length, int target, int balancers, Script script) {
 		this.name = name;
 		this.length = length;
 		this.target = target;
+		this.balancers = balancers;
 		this.script = script;
+	}
+
+	private Scenario(String name, Duration length, int target, Script script) {
+		this(name, length, target, 1, script);
+	}
+
+	/** The same scenario with the load split evenly over {@code count} HAProxy instances. */
+	Scenario behind(int count) {
+		return new Scenario(this.name + ", " + count + " HAProxies", this.length, this.target, count, this.script);
 	}
 
 	/** The downstream of backend {@code target} answers in {@code slowMs} from {@code at} for {@code blip}. */
@@ -120,12 +133,16 @@ final class Scenario {
 		for (Backend backend : fleet.backends) {
 			backend.downstream.forgetArrivals();
 		}
-		Load load = new Load(URI.create("http://127.0.0.1:" + fleet.haproxy().port + "/api/quote"), rate, this.length,
-				timeout);
+		if (fleet.balancers().size() != this.balancers) {
+			throw new IllegalStateException("'" + this.name + "' needs " + this.balancers + " HAProxy instances");
+		}
+		Load load = new Load(fleet.balancers().stream()
+			.map((haproxy) -> URI.create("http://127.0.0.1:" + haproxy.port + "/api/quote"))
+			.toList(), rate, this.length, timeout);
 		long origin = load.start();
 		Clock clock = new Clock(origin);
 		Exception failure = null;
-		try (Sampler sampler = new Sampler(fleet.haproxy(), fleet.backends, origin)) {
+		try (Sampler sampler = new Sampler(fleet.balancers(), fleet.backends, origin)) {
 			try {
 				this.script.run(fleet, clock);
 			}

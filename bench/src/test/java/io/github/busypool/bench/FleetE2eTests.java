@@ -48,6 +48,8 @@ class FleetE2eTests {
 
 	private static Fleet fleet;
 
+	private static Result twoBalancersCheckPort;
+
 	@BeforeAll
 	static void startFleet() throws Exception {
 		if (System.getenv("CI") == null) {
@@ -64,7 +66,7 @@ class FleetE2eTests {
 	}
 
 	private static Result run(Mode mode, Scenario scenario) throws Exception {
-		fleet.route(mode);
+		fleet.route(mode, scenario.balancers);
 		fleet.awaitQuiet(Duration.ofSeconds(30));
 		Result result = scenario.run(fleet, RATE, CLIENT_TIMEOUT);
 		System.out.println(result.summary());
@@ -111,6 +113,36 @@ class FleetE2eTests {
 
 	@Test
 	@Order(3)
+	void checkPortTakesEveryServerOutWhenTwoHaproxiesOverfillASlowFleet() throws Exception {
+		Result result = run(Mode.CHECK_PORT, BLIP_EVERYWHERE.behind(2));
+		// Each HAProxy allows maxconn 8 per server: together 16 on 8 threads. Requests queue in
+		// Tomcat, the pools turn busy, the checks say so, and after fall 3 every server is DOWN:
+		// HAProxy then answers 503 at once (the README's "When every server is busy").
+		for (int i = 0; i < 3; i++) {
+			assertThat(result.maxPoolQueue(i)).as("app%d's busypool.queue.size", i + 1).isGreaterThan(0);
+		}
+		assertThat(result.downServers()).as("servers marked DOWN").hasSize(3);
+		assertThat(result.secondsWithNoServer()).isGreaterThan(0);
+		assertThat(result.failedWithin(1000)).as("requests that failed within 1 s").isGreaterThan(0);
+		twoBalancersCheckPort = result;
+	}
+
+	@Test
+	@Order(4)
+	void agentKeepsServingWhenTwoHaproxiesOverfillASlowFleet() throws Exception {
+		Result result = run(Mode.AGENT, BLIP_EVERYWHERE.behind(2));
+		// Busy means weight 1%, never down: both HAProxies keep every server and queue the rest.
+		// (Each still allows maxconn:8, so up to 8 more wait in each Tomcat.)
+		assertThat(result.downServers()).as("servers marked DOWN").isEmpty();
+		assertThat(result.secondsWithNoServer()).isZero();
+		assertThat(result.failedWithin(1000)).as("requests that failed within 1 s").isZero();
+		if (twoBalancersCheckPort != null) {
+			assertThat(result.ok()).as("served, agent vs check port").isGreaterThan(twoBalancersCheckPort.ok());
+		}
+	}
+
+	@Test
+	@Order(5)
 	void agentKeepsEveryServerUpAndQueuesInHaproxyWhenEveryBackendIsSlow() throws Exception {
 		Result result = run(Mode.AGENT, BLIP_EVERYWHERE);
 		assertThat(result.downServers()).as("servers marked DOWN").isEmpty();
@@ -129,7 +161,7 @@ class FleetE2eTests {
 	}
 
 	@Test
-	@Order(4)
+	@Order(6)
 	void httpchkRecipeChecksWaitBehindUserRequestsWhenEveryBackendIsSlow() throws Exception {
 		Result result = run(Mode.HTTPCHK, BLIP_EVERYWHERE);
 		// The check shares the saturated main pool. maxconn 8 = threads keeps Tomcat's queue
@@ -143,7 +175,7 @@ class FleetE2eTests {
 	}
 
 	@Test
-	@Order(5)
+	@Order(7)
 	void rollingRestartWithADrainDelayLosesNoRequest() throws Exception {
 		Result result = run(Mode.AGENT, Scenario.rollingRestart(Duration.ofSeconds(3), Duration.ofSeconds(2),
 				Duration.ofSeconds(70)));
