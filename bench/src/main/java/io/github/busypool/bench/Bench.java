@@ -327,7 +327,7 @@ public final class Bench {
 				fleet.awaitQuiet(Duration.ofSeconds(90));
 				Result result = scenario.run(fleet, RATE, CLIENT_TIMEOUT);
 				System.out.println(result.summary());
-				String prefix = mode.label + "-" + scenario.name.replace(' ', '-');
+				String prefix = mode.label + "-" + slug(scenario.name);
 				result.writeCsv(this.out, prefix);
 				if (Charts.available()) {
 					Charts.run(this.out, prefix, mode.label + ": " + scenario.name, fleet.backends.size(),
@@ -339,9 +339,9 @@ public final class Bench {
 		for (Map.Entry<String, List<Result>> entry : byScenario.entrySet()) {
 			table(entry.getKey(), entry.getValue());
 			if (Charts.available()) {
-				String file = "compare-" + entry.getKey().replace(' ', '-') + ".png";
+				String file = "compare-" + slug(entry.getKey()) + ".png";
 				Charts.compare(this.out, entry.getKey(),
-						entry.getValue().stream().map((r) -> r.mode.label + "-" + entry.getKey().replace(' ', '-')).toList(),
+						entry.getValue().stream().map((r) -> r.mode.label + "-" + slug(entry.getKey())).toList(),
 						entry.getValue().stream().map((r) -> r.mode.label).toList(), this.out.resolve(file));
 				line("![" + entry.getKey() + "](" + file + ")");
 				line("");
@@ -379,11 +379,16 @@ public final class Bench {
 		}
 		line("");
 		for (Result r : results) {
-			String prefix = r.mode.label + "-" + scenario.replace(' ', '-');
+			String prefix = r.mode.label + "-" + slug(scenario);
 			line("- " + r.mode.label + ": [chart](" + prefix + ".png), [servers CSV](" + prefix + "-servers.csv), "
 					+ "[requests CSV](" + prefix + "-requests.csv)");
 		}
 		line("");
+	}
+
+	/** "blip on every backend, 2 HAProxies" becomes "blip-on-every-backend-2-haproxies". */
+	static String slug(String name) {
+		return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
 	}
 
 	private void line(String text) {
