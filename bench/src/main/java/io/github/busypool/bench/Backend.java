@@ -134,10 +134,6 @@ final class Backend implements AutoCloseable {
 		}
 	}
 
-	boolean isAlive() {
-		return this.process != null && this.process.isAlive();
-	}
-
 	/** CPU time (user + system) the process has used so far, from /proc. */
 	long cpuNanos() throws IOException {
 		String stat = Files.readString(Path.of("/proc", Long.toString(this.process.pid()), "stat"));
@@ -189,10 +185,6 @@ final class Backend implements AutoCloseable {
 	String tail() throws IOException {
 		List<String> lines = Files.readAllLines(this.log);
 		return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-	}
-
-	Path log() {
-		return this.log;
 	}
 
 	static String javaBinary() {

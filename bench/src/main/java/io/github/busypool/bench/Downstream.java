@@ -33,8 +33,6 @@ final class Downstream implements AutoCloseable {
 
 	private final AtomicInteger running = new AtomicInteger();
 
-	private final AtomicLong calls = new AtomicLong();
-
 	private final Map<Integer, Long> arrivals = new ConcurrentHashMap<>();
 
 	private Downstream(long latencyMs) throws IOException {
@@ -59,7 +57,6 @@ final class Downstream implements AutoCloseable {
 	private void quote(HttpExchange exchange) throws IOException {
 		this.running.incrementAndGet();
 		try (exchange) {
-			this.calls.incrementAndGet();
 			Integer id = parseId(exchange.getRequestHeaders().getFirst("X-Request-Id"));
 			if (id != null) {
 				this.arrivals.putIfAbsent(id, System.nanoTime());
@@ -104,10 +101,6 @@ final class Downstream implements AutoCloseable {
 	/** Calls running right now: worker threads of the backend that wait on this downstream. */
 	int running() {
 		return this.running.get();
-	}
-
-	long calls() {
-		return this.calls.get();
 	}
 
 	/** When ({@link System#nanoTime()}) the backend started running each client request. */

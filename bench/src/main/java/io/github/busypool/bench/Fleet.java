@@ -196,10 +196,6 @@ final class Fleet implements AutoCloseable {
 		return this.mode;
 	}
 
-	Path directory() {
-		return this.directory;
-	}
-
 	@Override
 	public void close() throws Exception {
 		closeBalancers();

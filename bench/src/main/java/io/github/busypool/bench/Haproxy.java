@@ -176,10 +176,6 @@ final class Haproxy implements AutoCloseable {
 		}
 	}
 
-	Path log() {
-		return this.log;
-	}
-
 	@Override
 	public void close() throws InterruptedException {
 		this.process.destroy();
