@@ -140,7 +140,7 @@ final class Backend implements AutoCloseable {
 		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 		// Fields 14 and 15 of stat(5), counted from after the command name: utime, stime.
 		long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-		return ticks * (1_000_000_000L / Ports.clockTicksPerSecond());
+		return ticks * (1_000_000_000L / Ports.CLOCK_TICKS_PER_SECOND);
 	}
 
 	/** A gauge or counter from the backend's actuator, or empty if it has no such meter. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -223,7 +224,7 @@ public final class Bench {
 			solo.start();
 			solo.awaitReady(Duration.ofSeconds(90));
 			// Filled by the probing threads at once; the order of the keys is the table's.
-			Map<String, List<Probe.Answer>> answers = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+			Map<String, List<Probe.Answer>> answers = Collections.synchronizedMap(new LinkedHashMap<>());
 			for (String path : List.of("busy-pool filter, main port", "`/actuator/health`, main port", "check port",
 					"agent", "`/actuator/health`, management port")) {
 				answers.put(path, List.of());

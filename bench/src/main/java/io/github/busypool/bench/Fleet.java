@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A few sample-app JVMs, each with its own downstream, and the HAProxy in front of them.
@@ -85,11 +86,6 @@ final class Fleet implements AutoCloseable {
 					+ "; build it first: ./mvnw -q -pl sample-app -am package -DskipTests");
 		}
 		return jar;
-	}
-
-	/** (Re)starts one HAProxy with the mode's configuration and waits until every server is in rotation. */
-	void route(Mode mode) throws Exception {
-		route(mode, 1);
 	}
 
 	/**
@@ -207,7 +203,7 @@ final class Fleet implements AutoCloseable {
 			});
 		}
 		stoppers.shutdown();
-		stoppers.awaitTermination(90, java.util.concurrent.TimeUnit.SECONDS);
+		stoppers.awaitTermination(90, TimeUnit.SECONDS);
 		for (Backend backend : this.backends) {
 			backend.downstream.close();
 		}

@@ -10,8 +10,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * What one scenario run saw, from the clients, from HAProxy and from the backends, and the
@@ -78,7 +80,7 @@ final class Result {
 
 	/** The failures by kind, most frequent first: "503: 12, timeout: 3", or "none". */
 	String failureKinds() {
-		java.util.TreeMap<String, Integer> kinds = new java.util.TreeMap<>();
+		TreeMap<String, Integer> kinds = new TreeMap<>();
 		for (int status : this.load.status) {
 			if (!Load.ok(status) && status != Load.NOT_SENT) {
 				String kind = switch (status) {
@@ -138,7 +140,7 @@ final class Result {
 	}
 
 	private long[] latencies(IntPredicate which) {
-		return java.util.stream.IntStream.range(0, sent()).filter(which).mapToLong((i) -> this.load.latency[i]).toArray();
+		return IntStream.range(0, sent()).filter(which).mapToLong((i) -> this.load.latency[i]).toArray();
 	}
 
 	static double percentile(long[] nanos, double percentile) {

@@ -43,21 +43,6 @@ final class Sampler implements AutoCloseable {
 	}
 
 	record Sample(long millis, int haproxyQueue, List<Server> servers) {
-
-		/**
-		 * Whether HAProxy gives server {@code i} a share of the traffic: UP, with more than 5%
-		 * of the weight of the heaviest server.
-		 */
-		boolean inRotation(int i) {
-			Server server = this.servers.get(i);
-			return server != null && server.status().startsWith("UP") && server.weight() * 20 > maxWeight();
-		}
-
-		private int maxWeight() {
-			return this.servers.stream().filter((s) -> s != null && s.status().startsWith("UP"))
-				.mapToInt(Server::weight).max().orElse(0);
-		}
-
 	}
 
 	private final List<Haproxy> balancers;

@@ -2,6 +2,7 @@ package io.github.busypool.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,7 +170,7 @@ class FleetE2eTests {
 		// on average, sometimes past "timeout check 2s". Then a server can go DOWN for a while
 		// (and if all three do at once, HAProxy answers 503 at once). The check port and the
 		// agent answer in milliseconds instead.
-		int slowest = java.util.stream.IntStream.range(0, 3).map(result::maxCheckMillis).max().getAsInt();
+		int slowest = IntStream.range(0, 3).map(result::maxCheckMillis).max().getAsInt();
 		assertThat(slowest).as("slowest check, ms").isGreaterThanOrEqualTo(500);
 		assertThat(result.maxHaproxyQueue()).isGreaterThan(3 * Backend.THREADS);
 	}
