@@ -59,6 +59,12 @@ final class Backend implements AutoCloseable {
 	}
 
 	/**
+	 * How long a backend waits for its downstream: longer than any blip a scenario sets, so
+	 * that a slow call ends in success, and shorter than the clients' 10 s.
+	 */
+	static final Duration DOWNSTREAM_TIMEOUT = Duration.ofSeconds(9);
+
+	/**
 	 * @param managementOnMainPort whether the actuator shares the main port (and pool)
 	 */
 	Backend(String name, Path jar, Path directory, boolean busyPool, Duration drainDelay, Downstream downstream,
@@ -75,6 +81,7 @@ final class Backend implements AutoCloseable {
 				"--management.server.port=" + this.managementPort,
 				"--server.tomcat.threads.max=" + THREADS, "--server.tomcat.threads.min-spare=" + THREADS,
 				"--sample.downstream.embedded.enabled=false", "--sample.downstream.url=" + downstream.url(),
+				"--sample.downstream.timeout=" + DOWNSTREAM_TIMEOUT.toMillis() + "ms",
 				"--management.graphite.metrics.export.enabled=false", "--spring.main.banner-mode=off",
 				"--busy-pool.enabled=" + busyPool));
 		if (!managementOnMainPort) {

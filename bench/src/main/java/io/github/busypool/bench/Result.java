@@ -325,6 +325,8 @@ final class Result {
 					minWeight(this.scenario.target, event("blip start"), event("blip end")),
 					100 * share(this.scenario.target, 0, event("blip start")),
 					100 * share(this.scenario.target, event("blip start"), event("blip end"))));
+			text.append(String.format("%n    %s's weight/sessions every 0.5 s from 1 s before the blip: %s", name,
+					trace(this.scenario.target, event("blip start") - 1000, event("blip end") + 1000, 500)));
 		}
 		text.append(String.format("%n    events %s; load generator fell behind by at most %s",
 				this.events.entrySet().stream().map((e) -> e.getKey() + " " + ms(e.getValue()))
@@ -337,6 +339,20 @@ final class Result {
 		StringBuilder text = new StringBuilder();
 		for (int i = 0; i < this.backends; i++) {
 			text.append((i > 0) ? "/" : "").append(figure.applyAsInt(i));
+		}
+		return text.toString();
+	}
+
+	/** The backend's weight and sessions every {@code stepMs}, as {@code weight/sessions}. */
+	String trace(int backend, long fromMs, long toMs, long stepMs) {
+		StringBuilder text = new StringBuilder();
+		long next = fromMs;
+		for (Sampler.Sample sample : this.samples) {
+			Sampler.Server server = sample.servers().get(backend);
+			if (sample.millis() >= next && sample.millis() < toMs && server != null) {
+				text.append((text.length() > 0) ? " " : "").append(server.weight()).append('/').append(server.sessions());
+				next += stepMs * (1 + (sample.millis() - next) / stepMs);
+			}
 		}
 		return text.toString();
 	}
