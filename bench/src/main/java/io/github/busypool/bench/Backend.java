@@ -24,6 +24,12 @@ final class Backend implements AutoCloseable {
 	/** {@code server.tomcat.threads.max}: the recipes' {@code maxconn 8}. */
 	static final int THREADS = 8;
 
+	/**
+	 * How long a backend waits for its downstream: longer than any blip a scenario sets, so
+	 * that a slow call ends in success, and shorter than the clients' 10 s.
+	 */
+	static final Duration DOWNSTREAM_TIMEOUT = Duration.ofSeconds(9);
+
 	private static final HttpClient client = HttpClient.newBuilder()
 		.connectTimeout(Duration.ofSeconds(2))
 		.version(HttpClient.Version.HTTP_1_1)
@@ -57,12 +63,6 @@ final class Backend implements AutoCloseable {
 			throws IOException {
 		this(name, jar, directory, busyPool, drainDelay, downstream, false);
 	}
-
-	/**
-	 * How long a backend waits for its downstream: longer than any blip a scenario sets, so
-	 * that a slow call ends in success, and shorter than the clients' 10 s.
-	 */
-	static final Duration DOWNSTREAM_TIMEOUT = Duration.ofSeconds(9);
 
 	/**
 	 * @param managementOnMainPort whether the actuator shares the main port (and pool)
