@@ -134,6 +134,22 @@ public class BusyPoolExecutor extends ThreadPoolExecutor {
 		this.tracker.drain(getSubmittedCount(), getPoolSizeNoLock());
 	}
 
+	/**
+	 * Starts a thread for each task still queued, so that every one of them is run soon,
+	 * however long the running ones take. Meant for the end of a shutdown, when the queued
+	 * tasks are answered at once (see {@code Shedder#shedEverything}) rather than served.
+	 * @return the tasks that were queued
+	 */
+	public int runQueuedNow() {
+		int queued = getQueue().size();
+		if (queued > 0) {
+			int threads = getPoolSize() + queued;
+			setMaximumPoolSize(Math.max(getMaximumPoolSize(), threads));
+			setCorePoolSize(threads);
+		}
+		return queued;
+	}
+
 	@Override
 	public void shutdown() {
 		drain();

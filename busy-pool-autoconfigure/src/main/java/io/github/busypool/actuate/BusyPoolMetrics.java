@@ -19,6 +19,8 @@ import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
 import io.github.busypool.haproxy.HaproxyServerState;
 import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.shed.ShedReason;
+import io.github.busypool.shed.Shedder;
 
 /**
  * {@link MeterBinder} for a {@link BusyPoolExecutor}: its state, threads, queue, queue
@@ -37,6 +39,8 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	private final HaproxyView haproxy;
 
 	private final List<Runnable> removals = new ArrayList<>();
+
+	private Shedder shedder;
 
 	private MeterRegistry registry;
 
@@ -63,6 +67,16 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 		this.checks = checks;
 		this.checkPaths = List.copyOf(checkPaths);
 		this.haproxy = haproxy;
+	}
+
+	/**
+	 * Reports what a shedder sheds, as {@code busypool.shed} with tag {@code reason}.
+	 * @param shedder the shedder
+	 * @return this binder
+	 */
+	public BusyPoolMetrics withShedder(Shedder shedder) {
+		this.shedder = shedder;
+		return this;
 	}
 
 	@Override
@@ -113,6 +127,14 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 					.description("Checks answered")
 					.tag("answer", answer.label())
 					.tag("via", via.tag())
+					.register(registry));
+			}
+		}
+		if (this.shedder != null) {
+			for (ShedReason reason : ShedReason.values()) {
+				add(registry, FunctionCounter.builder("busypool.shed", this.shedder, (s) -> s.count(reason))
+					.description("Requests answered 503 instead of being run")
+					.tag("reason", reason.tag())
 					.register(registry));
 			}
 		}

@@ -2,6 +2,7 @@ package io.github.busypool.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 import org.apache.catalina.startup.Tomcat;
 import org.apache.commons.logging.Log;
@@ -33,6 +34,9 @@ import io.github.busypool.BusyStateListener;
 import io.github.busypool.agent.BusyPoolAgent;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.shed.QueueFinisher;
+import io.github.busypool.shed.QueueTimeLimit;
+import io.github.busypool.shed.Shedder;
 import io.github.busypool.tomcat.BusyPoolCheckConnector;
 import io.github.busypool.tomcat.BusyPoolTomcatCustomizer;
 
@@ -46,6 +50,9 @@ import io.github.busypool.tomcat.BusyPoolTomcatCustomizer;
 @ConditionalOnClass({ Tomcat.class, TomcatServletWebServerFactory.class })
 @ConditionalOnBooleanProperty(name = "busy-pool.enabled", matchIfMissing = true)
 public final class BusyPoolAutoConfiguration {
+
+	/** Spring's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
+	static final Duration DEFAULT_SHUTDOWN_PHASE_TIMEOUT = Duration.ofSeconds(30);
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnThreading(Threading.PLATFORM)
@@ -89,9 +96,40 @@ public final class BusyPoolAutoConfiguration {
 		}
 
 		@Bean
+		@ConditionalOnMissingBean
+		Shedder busyPoolShedder(BusyPoolProperties properties) {
+			BusyPoolProperties.Shed shed = properties.getShed();
+			if (shed.getQueueInterval().compareTo(shed.getQueueTarget()) < 0) {
+				throw new InvalidConfigurationPropertyValueException("busy-pool.shed.queue-interval",
+						shed.getQueueInterval(), "must be at least busy-pool.shed.queue-target ("
+								+ shed.getQueueTarget() + ")");
+			}
+			return new Shedder(shed.isEnabled() ? new QueueTimeLimit(shed.getQueueTarget(), shed.getQueueInterval())
+					: null);
+		}
+
+		@Bean
 		BusyPoolLifecycle busyPoolLifecycle(BusyPoolExecutor executor, ObjectProvider<BusyStateListener> listeners,
-				ApplicationEventPublisher publisher, BusyPoolProperties properties) {
-			return new BusyPoolLifecycle(executor, listeners, publisher, properties.getShutdown().getDrainDelay());
+				ApplicationEventPublisher publisher, BusyPoolProperties properties, Shedder shedder,
+				BusyPoolTomcatCustomizer customizer, Environment environment) {
+			Duration phase = shutdownPhaseTimeout(environment);
+			Duration drainDelay = properties.getShutdown().getDrainDelay();
+			if (drainDelay.compareTo(phase) >= 0) {
+				throw new InvalidConfigurationPropertyValueException("busy-pool.shutdown.drain-delay", drainDelay,
+						"must be shorter than spring.lifecycle.timeout-per-shutdown-phase (" + phase
+								+ "), which bounds the drain delay and the time queued requests get to run; "
+								+ "lower it, or raise the phase timeout");
+			}
+			boolean graceful = !"immediate"
+				.equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful").trim());
+			return new BusyPoolLifecycle(executor, listeners, publisher, drainDelay, phase, graceful,
+					new QueueFinisher(executor, shedder), customizer::stopAccepting);
+		}
+
+		private static Duration shutdownPhaseTimeout(Environment environment) {
+			return Binder.get(environment)
+				.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+				.orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
 		}
 
 	}

@@ -16,6 +16,7 @@ import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.check.BusyPoolCheckFilter;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.shed.Shedder;
 import io.github.busypool.tomcat.BusyPoolCheckConnector;
 
 /**
@@ -32,10 +33,14 @@ public final class BusyPoolCheckAutoConfiguration {
 	@ConditionalOnMissingBean(name = "busyPoolCheckFilter")
 	FilterRegistrationBean<BusyPoolCheckFilter> busyPoolCheckFilter(BusyPoolExecutor executor,
 			BusyPoolProperties properties, CheckCounters counters, ObjectProvider<HaproxyView> haproxy,
-			ObjectProvider<BusyPoolCheckConnector> checkConnector) {
+			ObjectProvider<BusyPoolCheckConnector> checkConnector, ObjectProvider<Shedder> shedder) {
 		BusyPoolProperties.Check check = properties.getCheck();
 		BusyPoolCheckFilter filter = new BusyPoolCheckFilter(executor::getState, check.getPath(),
 				check.isHaproxyDefault(), counters, haproxy.getIfAvailable(), checkConnector.getIfAvailable());
+		Shedder shed = shedder.getIfAvailable();
+		if (shed != null) {
+			filter.setShedder(shed, properties.getShed().getRequestStartHeader());
+		}
 		FilterRegistrationBean<BusyPoolCheckFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName("busyPoolCheckFilter");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);

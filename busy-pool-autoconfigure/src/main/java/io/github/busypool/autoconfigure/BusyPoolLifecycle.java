@@ -17,14 +17,15 @@ import org.springframework.context.SmartLifecycle;
 import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyStateListener;
 import io.github.busypool.event.BusyStateChangedEvent;
+import io.github.busypool.shed.QueueFinisher;
 
 /**
  * Ties a {@link BusyPoolExecutor} to the application context: hands it the
  * {@link BusyStateListener} beans (plus one that publishes
  * {@link BusyStateChangedEvent}s) before the web server starts, moves it to draining
  * when the context begins to close, waits for the drain delay while the web server still
- * serves, then lets graceful shutdown begin, and shuts the pool down after the web server
- * has stopped.
+ * serves, finishes the requests accepted so far, then lets graceful shutdown begin, and
+ * shuts the pool down after the web server has stopped.
  */
 final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecycle, DisposableBean {
 
@@ -32,6 +33,12 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 	static final int PHASE = WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 1;
 
 	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+
+	/**
+	 * What is kept of the shutdown phase for answering {@code 503} to what could not be
+	 * served, at most; half the time left after the drain delay when that is less.
+	 */
+	static final Duration ANSWER_MARGIN = Duration.ofSeconds(1);
 
 	private final BusyPoolExecutor executor;
 
@@ -43,11 +50,30 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 
 	private final Duration drainDelay;
 
+	private final Duration phaseTimeout;
+
+	private final boolean graceful;
+
+	private final QueueFinisher finisher;
+
+	private final Runnable stopAccepting;
+
 	private volatile boolean running;
 
+	/**
+	 * @param phaseTimeout {@code spring.lifecycle.timeout-per-shutdown-phase}
+	 * @param graceful whether the web server shuts down gracefully; when it does not, it
+	 * stops at once, and there is nothing to finish
+	 * @param stopAccepting stops the main connector accepting new connections
+	 */
 	BusyPoolLifecycle(BusyPoolExecutor executor, ObjectProvider<BusyStateListener> listeners,
-			ApplicationEventPublisher publisher, Duration drainDelay) {
+			ApplicationEventPublisher publisher, Duration drainDelay, Duration phaseTimeout, boolean graceful,
+			QueueFinisher finisher, Runnable stopAccepting) {
 		this.executor = executor;
+		this.phaseTimeout = phaseTimeout;
+		this.graceful = graceful;
+		this.finisher = finisher;
+		this.stopAccepting = stopAccepting;
 		this.listeners = listeners;
 		this.publisher = publisher;
 		this.drainDelay = drainDelay;
@@ -65,19 +91,45 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 		this.running = true;
 	}
 
+	/**
+	 * Moves to draining at once and, on a thread of its own so that the context's thread
+	 * is not held: waits for the drain delay while the web server still serves, stops the
+	 * main connector accepting, and finishes what the pool holds (see
+	 * {@link QueueFinisher}) until {@link #ANSWER_MARGIN} before the shutdown phase's
+	 * timeout. Then graceful shutdown may begin.
+	 */
 	@Override
-	public void stop() {
+	public void stop(Runnable callback) {
+		long start = System.nanoTime();
 		this.executor.drain();
 		if (!this.drainDelay.isZero()) {
 			logger.info("busy-pool is draining: checks answer 'draining' for " + this.drainDelay
-					+ " before the web server shuts down");
+					+ " before the web server stops accepting");
+		}
+		Thread thread = new Thread(() -> {
 			try {
 				Thread.sleep(this.drainDelay.toMillis());
+				if (this.graceful) {
+					long end = start + this.phaseTimeout.toNanos();
+					long margin = Math.min(ANSWER_MARGIN.toNanos(), (end - System.nanoTime()) / 2);
+					this.finisher.finish(this.stopAccepting, end - margin, end - margin / 4);
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-		}
+			finally {
+				this.running = false;
+				callback.run();
+			}
+		}, "busy-pool-shutdown");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	@Override
+	public void stop() {
+		this.executor.drain();
 		this.running = false;
 	}
 

@@ -18,6 +18,7 @@ import io.github.busypool.agent.BusyPoolAgent;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
 import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.shed.Shedder;
 import io.github.busypool.tomcat.BusyPoolCheckConnector;
 
 /**
@@ -32,7 +33,7 @@ public final class BusyPoolMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	BusyPoolMetrics busyPoolMetrics(BusyPoolExecutor executor, CheckCounters counters,
 			ObjectProvider<HaproxyView> haproxy, ObjectProvider<BusyPoolCheckConnector> checkConnector,
-			ObjectProvider<BusyPoolAgent> agent) {
+			ObjectProvider<BusyPoolAgent> agent, ObjectProvider<Shedder> shedder) {
 		List<CheckVia> vias = new ArrayList<>();
 		vias.add(CheckVia.FILTER);
 		if (checkConnector.getIfAvailable() != null) {
@@ -41,7 +42,9 @@ public final class BusyPoolMetricsAutoConfiguration {
 		if (agent.getIfAvailable() != null) {
 			vias.add(CheckVia.AGENT);
 		}
-		return new BusyPoolMetrics(executor, counters, vias, haproxy.getIfAvailable());
+		BusyPoolMetrics metrics = new BusyPoolMetrics(executor, counters, vias, haproxy.getIfAvailable());
+		Shedder shed = shedder.getIfAvailable();
+		return (shed != null) ? metrics.withShedder(shed) : metrics;
 	}
 
 }

@@ -29,6 +29,11 @@ public class BusyPoolProperties {
 
 	private final Shutdown shutdown = new Shutdown();
 
+	/**
+	 * Shedding of requests that waited too long before they reached the application.
+	 */
+	private final Shed shed = new Shed();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -59,6 +64,10 @@ public class BusyPoolProperties {
 
 	public Shutdown getShutdown() {
 		return this.shutdown;
+	}
+
+	public Shed getShed() {
+		return this.shed;
 	}
 
 	static Integer requirePort(String property, Integer port) {
@@ -219,6 +228,81 @@ public class BusyPoolProperties {
 						"busy-pool.shutdown.drain-delay must be 0s or more (for example 10s), was " + drainDelay);
 			}
 			this.drainDelay = drainDelay;
+		}
+
+	}
+
+	public static class Shed {
+
+		/**
+		 * Whether to answer 503 busy, instead of running them, requests that waited in the
+		 * load balancer's queue longer than the CoDel limit (queue-target while the queue
+		 * is standing, queue-interval while it empties now and then). Only requests that
+		 * carry the request-start header are ever shed for their wait.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * The header in which the load balancer stamps when it received the request
+		 * ("t=" and milliseconds or microseconds since the epoch; HAProxy: http-request
+		 * set-header X-Request-Start t=%[date(0,ms)]).
+		 */
+		private String requestStartHeader = "X-Request-Start";
+
+		/**
+		 * How long a request may have waited while the queue is standing (has not been
+		 * empty for queue-interval).
+		 */
+		private Duration queueTarget = Duration.ofMillis(5);
+
+		/**
+		 * How long a request may have waited while the queue still empties now and then,
+		 * and how long it must stay non-empty to count as standing.
+		 */
+		private Duration queueInterval = Duration.ofMillis(100);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getRequestStartHeader() {
+			return this.requestStartHeader;
+		}
+
+		public void setRequestStartHeader(String requestStartHeader) {
+			if (requestStartHeader == null || !requestStartHeader.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+				throw new IllegalArgumentException("busy-pool.shed.request-start-header must be an HTTP header "
+						+ "name (for example X-Request-Start), was '" + requestStartHeader + "'");
+			}
+			this.requestStartHeader = requestStartHeader;
+		}
+
+		public Duration getQueueTarget() {
+			return this.queueTarget;
+		}
+
+		public void setQueueTarget(Duration queueTarget) {
+			this.queueTarget = requireWait("busy-pool.shed.queue-target", queueTarget, "5ms");
+		}
+
+		public Duration getQueueInterval() {
+			return this.queueInterval;
+		}
+
+		public void setQueueInterval(Duration queueInterval) {
+			this.queueInterval = requireWait("busy-pool.shed.queue-interval", queueInterval, "100ms");
+		}
+
+		private static Duration requireWait(String property, Duration value, String example) {
+			if (value == null || value.isNegative() || value.compareTo(Duration.ofHours(1)) > 0) {
+				throw new IllegalArgumentException(
+						property + " must be from 0ms to 1h (for example " + example + "), was " + value);
+			}
+			return value;
 		}
 
 	}

@@ -13,6 +13,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import io.github.busypool.BusyState;
 import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.shed.ShedReason;
+import io.github.busypool.shed.Shedder;
 
 /**
  * Answers a load balancer's check with the pool's {@link BusyState} ({@code 200 free},
@@ -28,6 +30,10 @@ import io.github.busypool.haproxy.HaproxyView;
  * <p>
  * When HAProxy sends {@code X-Haproxy-Server-State} with its checks, the header is
  * recorded in a {@link HaproxyView}; a malformed one is ignored.
+ * <p>
+ * With a {@link Shedder}, every other request is first offered to it: one it sheds (it
+ * waited too long in the load balancer's queue, or the application is stopping and
+ * cannot run it in time) gets a small {@code 503} and never reaches the application.
  * <p>
  * What it cannot do: on the main port the check still runs on a pool thread, so when
  * the pool is saturated the check waits in the same queue as the traffic. A dedicated
@@ -61,6 +67,10 @@ public class BusyPoolCheckFilter extends HttpFilter {
 	private final HaproxyView haproxy;
 
 	private final CheckPort checkPort;
+
+	private Shedder shedder;
+
+	private String requestStartHeader;
 
 	private String checkUri;
 
@@ -128,9 +138,38 @@ public class BusyPoolCheckFilter extends HttpFilter {
 		else if (onCheckPort(request)) {
 			write(response, HttpServletResponse.SC_NOT_FOUND, NOT_FOUND, !"HEAD".equals(request.getMethod()));
 		}
+		else if (this.shedder != null && shed(request, response)) {
+			return;
+		}
 		else {
 			chain.doFilter(request, response);
 		}
+	}
+
+	/**
+	 * Sheds requests as {@code shedder} decides, reading their request-start stamp from
+	 * {@code requestStartHeader}.
+	 * @param shedder the shedder
+	 * @param requestStartHeader the header that carries the load balancer's request-start
+	 * stamp
+	 */
+	public void setShedder(Shedder shedder, String requestStartHeader) {
+		this.shedder = shedder;
+		this.requestStartHeader = requestStartHeader;
+	}
+
+	private boolean shed(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		ShedReason reason = this.shedder.decide(request.getHeader(this.requestStartHeader));
+		if (reason == null) {
+			return false;
+		}
+		BusyState said = (reason == ShedReason.SHUTDOWN) ? BusyState.DRAINING : BusyState.BUSY;
+		if (reason == ShedReason.SHUTDOWN) {
+			response.setHeader("Connection", "close");
+		}
+		write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, BODIES[said.ordinal()],
+				!"HEAD".equals(request.getMethod()));
+		return true;
 	}
 
 	private static boolean isCheckMethod(String method) {

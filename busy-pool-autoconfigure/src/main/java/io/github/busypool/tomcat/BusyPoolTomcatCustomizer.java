@@ -33,6 +33,8 @@ public class BusyPoolTomcatCustomizer
 
 	private final AtomicBoolean installed = new AtomicBoolean();
 
+	private volatile ProtocolHandler handler;
+
 	public BusyPoolTomcatCustomizer(BusyPoolExecutor executor) {
 		this.executor = executor;
 	}
@@ -50,6 +52,25 @@ public class BusyPoolTomcatCustomizer
 		}
 		this.executor.start(threadNamePrefix(handler));
 		handler.setExecutor(this.executor);
+		this.handler = handler;
+	}
+
+	/**
+	 * Closes the server socket of the connector that runs on the pool, so that it accepts
+	 * no new connection, without pausing it: unlike a paused connector, it still reads and
+	 * serves the requests of the connections it has. Boot's graceful shutdown, which
+	 * pauses it, does the same close later; a second close does nothing.
+	 */
+	public void stopAccepting() {
+		ProtocolHandler handler = this.handler;
+		if (handler != null) {
+			try {
+				handler.closeServerSocketGraceful();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("busy-pool: could not stop " + handler + " accepting: " + ex);
+			}
+		}
 	}
 
 	private static String threadNamePrefix(ProtocolHandler handler) {

@@ -283,6 +283,29 @@ class BusyPoolAutoConfigurationTests {
 	}
 
 	@Test
+	void runWithDrainDelayNotShorterThanTheShutdownPhaseShouldFailNamingBoth() {
+		this.contextRunner.withPropertyValues("busy-pool.shutdown.drain-delay=30s")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("busy-pool.shutdown.drain-delay")
+				.hasMessageContaining("must be shorter than spring.lifecycle.timeout-per-shutdown-phase (PT30S)"));
+		this.contextRunner
+			.withPropertyValues("busy-pool.shutdown.drain-delay=30s", "spring.lifecycle.timeout-per-shutdown-phase=45s")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void runWithShedSettingsOutOfOrderShouldFailNamingTheProperty() {
+		this.contextRunner.withPropertyValues("busy-pool.shed.queue-target=200ms")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("busy-pool.shed.queue-interval")
+				.hasMessageContaining("must be at least busy-pool.shed.queue-target (PT0.2S)"));
+		this.contextRunner.withPropertyValues("busy-pool.shed.request-start-header=X Start")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageStartingWith("busy-pool.shed.request-start-header must be an HTTP header name"));
+	}
+
+	@Test
 	void runWithAgentPortInUseShouldFailNamingTheProperty() throws Exception {
 		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			this.contextRunner

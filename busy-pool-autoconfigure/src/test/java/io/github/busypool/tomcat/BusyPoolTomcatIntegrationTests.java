@@ -33,6 +33,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.github.busypool.BusyPoolExecutor;
@@ -256,6 +257,12 @@ class BusyPoolTomcatIntegrationTests {
 			@GetMapping("/thread")
 			String thread() {
 				return Thread.currentThread().getName();
+			}
+
+			@GetMapping("/sleep")
+			String sleep(@RequestParam long ms) throws InterruptedException {
+				Thread.sleep(Math.min(ms, WAIT.toMillis()));
+				return "slept";
 			}
 
 			@GetMapping("/hold")

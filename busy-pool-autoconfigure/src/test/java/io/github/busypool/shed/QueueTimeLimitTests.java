@@ -1,0 +1,68 @@
+package io.github.busypool.shed;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class QueueTimeLimitTests {
+
+	private static final long T0 = 1_764_000_000_000L;
+
+	private final QueueTimeLimit limit = new QueueTimeLimit(Duration.ofMillis(5), Duration.ofMillis(100));
+
+	@Test
+	void whileTheQueueEmptiesNowAndThenWaitsUpToTheIntervalPass() {
+		assertThat(this.limit.tooOld(T0, T0 + 1)).isFalse();
+		assertThat(this.limit.tooOld(T0 + 10, T0 + 90)).as("80 ms, 9 ms after an empty queue").isFalse();
+		assertThat(this.limit.tooOld(T0 + 10, T0 + 120)).as("110 ms").isTrue();
+	}
+
+	@Test
+	void onceTheQueueHasStoodForAnIntervalOnlyTheTargetPasses() {
+		assertThat(this.limit.tooOld(T0, T0)).isFalse();
+		// No request with a wait under the target for more than 100 ms: a standing queue.
+		assertThat(this.limit.tooOld(T0 + 150, T0 + 170)).as("20 ms, queue standing").isTrue();
+		assertThat(this.limit.tooOld(T0 + 200, T0 + 204)).as("4 ms empties it").isFalse();
+		assertThat(this.limit.tooOld(T0 + 200, T0 + 260)).as("60 ms, just after").isFalse();
+	}
+
+	@Test
+	void aClockOffsetIsAbsorbedByTheLeastWaitSeen() {
+		// The application's clock runs 300 ms ahead of HAProxy's.
+		long ahead = 300;
+		assertThat(this.limit.tooOld(T0, T0 + ahead + 1)).isFalse();
+		assertThat(this.limit.tooOld(T0 + 10, T0 + 10 + ahead + 2)).isFalse();
+		assertThat(this.limit.tooOld(T0 + 500, T0 + 500 + ahead + 3)).as("3 ms after the offset").isFalse();
+		assertThat(this.limit.tooOld(T0 + 1000, T0 + 1000 + ahead + 200)).as("200 ms after the offset").isTrue();
+	}
+
+	@Test
+	void implausibleStampsAreIgnored() {
+		assertThat(this.limit.tooOld(T0 + 5000, T0)).as("5 s in the future").isFalse();
+		assertThat(this.limit.tooOld(0, T0)).as("1970").isFalse();
+		// and do not move the baseline
+		assertThat(this.limit.tooOld(T0, T0 + 1)).isFalse();
+		assertThat(this.limit.tooOld(T0 + 400, T0 + 1000)).as("600 ms").isTrue();
+	}
+
+	@Test
+	void stampsAreReadInSecondsMillisecondsOrMicroseconds() {
+		assertThat(QueueTimeLimit.parseStamp("t=1764000000123")).isEqualTo(1764000000123L);
+		assertThat(QueueTimeLimit.parseStamp("1764000000123")).isEqualTo(1764000000123L);
+		assertThat(QueueTimeLimit.parseStamp("t=1764000000123456")).isEqualTo(1764000000123L);
+		assertThat(QueueTimeLimit.parseStamp("t=1764000000.123")).isEqualTo(1764000000123L);
+		assertThat(QueueTimeLimit.parseStamp("t=1764000000.1")).isEqualTo(1764000000100L);
+		assertThat(QueueTimeLimit.parseStamp("t=1764000000")).isEqualTo(1764000000000L);
+	}
+
+	@Test
+	void malformedStampsAreNone() {
+		for (String bad : new String[] { null, "", "t=", "t=abc", "t=-5", "t=1.2.3", "t=12345678901234567890",
+				"t= 1764000000123", "1764000000123 ", "t=.5" }) {
+			assertThat(QueueTimeLimit.parseStamp(bad)).as(String.valueOf(bad)).isEqualTo(-1);
+		}
+	}
+
+}
