@@ -87,6 +87,11 @@ final class Backend implements AutoCloseable {
 		if (!managementOnMainPort) {
 			args.add("--management.server.address=127.0.0.1");
 		}
+		// -Dbench.backend.args="--a=b --c=d" tries other settings on every backend.
+		String extra = System.getProperty("bench.backend.args", "").strip();
+		if (!extra.isEmpty()) {
+			args.addAll(List.of(extra.split("\\s+")));
+		}
 		if (busyPool) {
 			args.addAll(List.of("--busy-pool.check.port=" + this.checkPort, "--busy-pool.agent.port=" + this.agentPort,
 					"--busy-pool.shutdown.drain-delay=" + drainDelay.toMillis() + "ms"));

@@ -20,6 +20,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * The fleet benchmark: the e2e scenarios, longer, under four modes (stock, expert, check port,
@@ -45,6 +47,13 @@ public final class Bench {
 
 	private final boolean quick;
 
+	/** Only the overload section, with these client timeouts (seconds) and HAProxy counts. */
+	private List<Integer> overloadTimeouts = List.of();
+
+	private List<Integer> overloadBalancers = List.of();
+
+	private List<Mode> overloadModes = List.of(Mode.EXPERT, Mode.AGENT);
+
 	private final StringBuilder report = new StringBuilder();
 
 	private Bench(Path out, boolean quick) {
@@ -56,18 +65,34 @@ public final class Bench {
 		Locale.setDefault(Locale.ROOT);
 		Path out = Ports.repository().resolve("bench/target/report");
 		boolean quick = false;
+		List<Integer> timeouts = List.of();
+		List<Integer> balancers = List.of(1, 2, 4);
+		List<Mode> modes = List.of(Mode.EXPERT, Mode.AGENT);
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--quick" -> quick = true;
 				case "--out" -> out = Path.of(args[++i]);
+				case "--overload" -> timeouts = OVERLOAD_TIMEOUTS;
+				case "--timeouts" -> timeouts = numbers(args[++i]);
+				case "--balancers" -> balancers = numbers(args[++i]);
+				case "--modes" -> modes = java.util.Arrays.stream(args[++i].split(","))
+					.map((m) -> Mode.valueOf(m.trim().toUpperCase(Locale.ROOT).replace('-', '_')))
+					.toList();
 				default -> {
-					System.err.println("usage: bench/run [--quick] [--out DIR]");
+					System.err.println("usage: bench/run [--quick] [--out DIR] | --overload [--timeouts 1,3,30] "
+							+ "[--balancers 1,2,4]");
 					System.exit(2);
 				}
 			}
 		}
 		Files.createDirectories(out);
-		new Bench(out.toAbsolutePath(), quick).run();
+		Bench bench = new Bench(out.toAbsolutePath(), quick);
+		if (!timeouts.isEmpty()) {
+			bench.overloadTimeouts = timeouts;
+			bench.overloadBalancers = balancers;
+			bench.overloadModes = modes;
+		}
+		bench.run();
 	}
 
 	private void run() throws Exception {
@@ -76,6 +101,11 @@ public final class Bench {
 		Path work = Files.createTempDirectory("busy-pool-bench");
 		try (Fleet stock = Fleet.start(work.resolve("stock"), 3, false, Duration.ZERO, NORMAL_MS);
 				Fleet busy = Fleet.start(work.resolve("busy-pool"), 3, true, DRAIN_DELAY, NORMAL_MS)) {
+			if (!this.overloadTimeouts.isEmpty()) {
+				overload(stock, busy, this.overloadTimeouts, this.overloadBalancers);
+				Files.writeString(this.out.resolve("report.md"), this.report);
+				return;
+			}
 			overhead(stock.backends.get(0), busy.backends.get(0));
 			checkCpu(stock.backends.get(0), busy.backends.get(0));
 			checkUnderSaturation(work, busy.backends.get(1));
@@ -307,6 +337,53 @@ public final class Bench {
 			load.await(Duration.ofSeconds(60));
 			backend.downstream.setLatencyMs(NORMAL_MS);
 		}
+	}
+
+	// ---- overload: a collapse with patient and impatient clients -----------------------------
+
+	/** Client timeouts of the overload section, in seconds. */
+	static final List<Integer> OVERLOAD_TIMEOUTS = List.of(1, 3, 30);
+
+	/** The collapse: every downstream 10 times slower for 8 s, 25 s of load. */
+	static Scenario collapse() {
+		return Scenario.collapse(Duration.ofSeconds(5), Duration.ofSeconds(8), Duration.ofSeconds(25), 10 * NORMAL_MS);
+	}
+
+	private void overload(Fleet stock, Fleet busy, List<Integer> timeouts, List<Integer> balancers) throws Exception {
+		line("## Overload: the whole fleet 10 times slower for 8 s");
+		line("");
+		line(String.format("%.0f req/s for 25 s; from 5 s to 13 s every downstream answers in %d ms instead of %d ms, "
+				+ "so the fleet can serve %d req/s. Expert: `bench/haproxy/expert.cfg` (timeout queue 2s). "
+				+ "Agent: `haproxy/agent.cfg` as shipped.", RATE, 10 * NORMAL_MS, NORMAL_MS,
+				3 * Backend.THREADS * 1000 / (10 * NORMAL_MS)));
+		line("");
+		line("| HAProxies | client timeout | mode | served | not served | answered with an error | error p50 / p90 "
+				+ "| silent | run for nobody | max busypool.queue.size |");
+		line("|---|---|---|---|---|---|---|---|---|---|");
+		for (int count : balancers) {
+			for (int timeout : timeouts) {
+				for (Mode mode : this.overloadModes) {
+					Fleet fleet = mode.busyPool ? busy : stock;
+					Scenario scenario = (count > 1) ? collapse().behind(count) : collapse();
+					fleet.route(mode, count);
+					fleet.awaitQuiet(Duration.ofSeconds(90));
+					Result r = scenario.run(fleet, RATE, Duration.ofSeconds(timeout));
+					System.out.println(r.summary());
+					r.writeCsv(this.out, mode.label + "-collapse-" + count + "lb-" + timeout + "s");
+					String pool = mode.busyPool ? IntStream.range(0, fleet.backends.size())
+						.mapToObj((i) -> Long.toString(r.maxPoolQueue(i))).collect(Collectors.joining("/")) : "-";
+					line(String.format("| %d | %d s | %s | %d | %d | %d (%.0f%%) | %s / %s | %d | %d | %s |", count, timeout,
+							mode.label, r.ok(), r.failed(), r.answeredError(),
+							100.0 * r.answeredError() / Math.max(1, r.failed()), Result.ms(r.errorLatencyMs(50)),
+							Result.ms(r.errorLatencyMs(90)), r.silent(), r.ranAfterGiveUp(), pool));
+				}
+			}
+		}
+		line("");
+	}
+
+	private static List<Integer> numbers(String list) {
+		return java.util.Arrays.stream(list.split(",")).map(String::trim).map(Integer::valueOf).toList();
 	}
 
 	// ---- the scenarios under each mode -------------------------------------------------------

@@ -100,7 +100,7 @@ final class Fleet implements AutoCloseable {
 		closeBalancers();
 		for (int i = 1; i <= count; i++) {
 			Path dir = Files.createDirectories(this.directory.resolve(mode.label + "-lb" + i));
-			this.balancers.add(Haproxy.start(mode.recipe(), dir, this.backends));
+			this.balancers.add(Haproxy.start(mode.recipe(), dir, this.backends, "lb" + i));
 		}
 		this.mode = mode;
 		awaitInRotation(Duration.ofSeconds(30));

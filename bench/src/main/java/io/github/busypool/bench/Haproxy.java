@@ -34,11 +34,14 @@ final class Haproxy implements AutoCloseable {
 
 	final int port;
 
-	private Haproxy(Path config, Path socket, Path log, int port) throws IOException {
+	private Haproxy(Path config, Path socket, Path log, int port, String name) throws IOException {
 		this.socket = socket;
 		this.log = log;
 		this.port = port;
-		this.process = new ProcessBuilder(binary().toString(), "-db", "-f", config.toString()).redirectErrorStream(true)
+		// -L: the peer name, which is the host name by default; the agent recipe sends it to
+		// tell the HAProxy instances of one host apart.
+		this.process = new ProcessBuilder(binary().toString(), "-db", "-L", name, "-f", config.toString())
+			.redirectErrorStream(true)
 			.redirectOutput(log.toFile())
 			.start();
 	}
@@ -48,7 +51,7 @@ final class Haproxy implements AutoCloseable {
 	 * backends on one host needs: the frontend's port, one {@code server} line per backend
 	 * with its own ports, and a stats socket.
 	 */
-	static Haproxy start(Path recipe, Path directory, List<Backend> backends) throws Exception {
+	static Haproxy start(Path recipe, Path directory, List<Backend> backends, String name) throws Exception {
 		int port = Ports.free();
 		Path socket = directory.resolve("admin.sock");
 		Files.deleteIfExists(socket);
@@ -58,7 +61,7 @@ final class Haproxy implements AutoCloseable {
 		if (!check.startsWith("0 ")) {
 			throw new IllegalStateException("haproxy -c refused " + config + ": " + check);
 		}
-		Haproxy haproxy = new Haproxy(config, socket, directory.resolve("haproxy.log"), port);
+		Haproxy haproxy = new Haproxy(config, socket, directory.resolve("haproxy.log"), port, name);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (haproxy.stats().isEmpty()) {
 			if (System.nanoTime() > deadline || !haproxy.process.isAlive()) {

@@ -38,8 +38,10 @@ enum Mode {
 		this.busyPool = busyPool;
 	}
 
+	/** The recipe file; {@code -Dbench.recipe.<label>=FILE} tries another one instead. */
 	Path recipe() {
-		return Ports.repository().resolve(this.recipe);
+		String other = System.getProperty("bench.recipe." + this.label);
+		return (other != null) ? Path.of(other) : Ports.repository().resolve(this.recipe);
 	}
 
 }

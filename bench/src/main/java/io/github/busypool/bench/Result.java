@@ -106,6 +106,21 @@ final class Result {
 		return sent() - ok();
 	}
 
+	/** Failed requests that got an HTTP error answer (a 5xx, say) rather than silence. */
+	int answeredError() {
+		return count((status) -> status >= 400);
+	}
+
+	/** Failed requests that got no answer: the client gave up, or the connection failed. */
+	int silent() {
+		return count((status) -> status == Load.TIMEOUT || status == Load.ERROR);
+	}
+
+	/** How long requests answered with an HTTP error took, in ms; NaN when none. */
+	double errorLatencyMs(double percentile) {
+		return percentile(latencies((i) -> this.load.status[i] >= 400), percentile);
+	}
+
 	/** Failed requests that failed within {@code ms} of being due: HAProxy refusing at once. */
 	int failedWithin(long ms) {
 		int n = 0;
@@ -125,6 +140,18 @@ final class Result {
 	/** How long failed requests took to fail, in ms; NaN when none failed. */
 	double failLatencyMs(double percentile) {
 		return percentile(latencies((i) -> !Load.ok(this.load.status[i])), percentile);
+	}
+
+	/** Requests that were due in [fromMs, toMs). */
+	int dueBetween(long fromMs, long toMs) {
+		int n = 0;
+		for (int i = 0; i < sent(); i++) {
+			long due = this.load.due[i] / 1_000_000;
+			if (due >= fromMs && due < toMs) {
+				n++;
+			}
+		}
+		return n;
 	}
 
 	/** Successful requests that were due in [fromMs, toMs). */
@@ -300,6 +327,11 @@ final class Result {
 		text.append(String.format("    latency p50 %s, p99 %s, max %s; failures took p50 %s, max %s%n",
 				ms(latencyMs(50)), ms(latencyMs(99)), ms(latencyMs(100)), ms(failLatencyMs(50)),
 				ms(failLatencyMs(100))));
+		if (failed() > 0) {
+			text.append(String.format("    not served %d: answered with an error %d (%.1f%%, p50 %s, p90 %s), silent %d%n",
+					failed(), answeredError(), 100.0 * answeredError() / failed(), ms(errorLatencyMs(50)),
+					ms(errorLatencyMs(90)), silent()));
+		}
 		text.append("    max Tomcat queue ").append(perBackend(this::maxTomcatQueue));
 		if (this.mode.busyPool) {
 			text.append(" (busypool.queue.size ").append(perBackend((i) -> (int) maxPoolQueue(i))).append(')');

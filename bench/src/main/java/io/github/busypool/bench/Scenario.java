@@ -108,6 +108,15 @@ final class Scenario {
 	}
 
 	/**
+	 * A capacity collapse: every downstream answers in {@code slowMs} from {@code at} for
+	 * {@code blip}, so that the whole fleet can serve far less than the load.
+	 */
+	static Scenario collapse(Duration at, Duration blip, Duration length, long slowMs) {
+		Scenario every = blipEverywhere(at, blip, length, slowMs);
+		return new Scenario("collapse", length, -1, every.script);
+	}
+
+	/**
 	 * From {@code at}, each backend in turn gets SIGTERM, is started again, and is waited for
 	 * until HAProxy has it back in rotation; then {@code pause}, then the next.
 	 */

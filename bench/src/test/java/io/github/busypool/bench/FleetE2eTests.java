@@ -1,7 +1,15 @@
 package io.github.busypool.bench;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -22,7 +31,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * second to {@code /api/quote}: about half of what the fleet can serve (3 backends x 8
  * threads / 200 ms = 120 req/s), so that losing one backend stays within capacity.
  * A blip makes a downstream answer in 3 s (6 s when only one is slow) instead of 200 ms;
- * clients give up after 10 s.
+ * clients give up after 10 s. A collapse makes every downstream 10 times slower for 8 s,
+ * with clients that give up after 1 s, 10 s or 30 s, behind 1, 2 or 4 HAProxies. The last
+ * test sends SIGTERM to one app with a long Tomcat queue.
  */
 @Tag("e2e")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -56,12 +67,16 @@ class FleetE2eTests {
 	private static final Scenario BLIP_EVERYWHERE = Scenario.blipEverywhere(Duration.ofSeconds(5),
 			Duration.ofSeconds(12), Duration.ofSeconds(30), SLOW_MS);
 
+	/** Every downstream 10 times slower: the fleet can serve a fifth of the load. */
+	private static final long COLLAPSE_MS = 10 * NORMAL_MS;
+
+	private static final Scenario COLLAPSE = Scenario.collapse(Duration.ofSeconds(5), Duration.ofSeconds(8),
+			Duration.ofSeconds(25), COLLAPSE_MS);
+
 	@TempDir
 	static Path directory;
 
 	private static Fleet fleet;
-
-	private static Result twoBalancersCheckPort;
 
 	@BeforeAll
 	static void startFleet() throws Exception {
@@ -79,9 +94,13 @@ class FleetE2eTests {
 	}
 
 	private static Result run(Mode mode, Scenario scenario) throws Exception {
+		return run(mode, scenario, CLIENT_TIMEOUT);
+	}
+
+	private static Result run(Mode mode, Scenario scenario, Duration clientTimeout) throws Exception {
 		fleet.route(mode, scenario.balancers);
 		fleet.awaitQuiet(Duration.ofSeconds(30));
-		Result result = scenario.run(fleet, RATE, CLIENT_TIMEOUT);
+		Result result = scenario.run(fleet, RATE, clientTimeout);
 		System.out.println(result.summary());
 		return result;
 	}
@@ -137,40 +156,47 @@ class FleetE2eTests {
 		assertThat(result.downServers()).as("servers marked DOWN").hasSize(3);
 		assertThat(result.secondsWithNoServer()).isGreaterThan(0);
 		assertThat(result.failedWithin(1000)).as("requests that failed within 1 s").isGreaterThan(0);
-		twoBalancersCheckPort = result;
 	}
 
 	@Test
 	@Order(4)
-	void agentKeepsServingWhenTwoHaproxiesOverfillASlowFleet() throws Exception {
+	void agentKeepsServingWhenTwoHaproxiesShareASlowFleet() throws Exception {
 		Result result = run(Mode.AGENT, BLIP_EVERYWHERE.behind(2));
-		// Busy means weight 1%, never down: both HAProxies keep every server and queue the rest.
-		// (Each still allows maxconn:8, so up to 8 more wait in each Tomcat.)
+		// Busy means weight 1%, never down; and each HAProxy is sent maxconn 8 / 2, so that
+		// together they never fill Tomcat's queue.
 		assertThat(result.downServers()).as("servers marked DOWN").isEmpty();
 		assertThat(result.secondsWithNoServer()).isZero();
-		assertThat(result.failedWithin(1000)).as("requests that failed within 1 s").isZero();
-		if (twoBalancersCheckPort != null) {
-			assertThat(result.ok()).as("served, agent vs check port").isGreaterThan(twoBalancersCheckPort.ok());
+		assertExcessToldFastAndNothingRunForNobody(result);
+		for (int i = 0; i < 3; i++) {
+			assertThat(result.maxPoolQueue(i)).as("app%d's busypool.queue.size", i + 1).isBetween(0L, 1L);
 		}
 	}
 
 	@Test
 	@Order(5)
-	void agentKeepsEveryServerUpAndQueuesInHaproxyWhenEveryBackendIsSlow() throws Exception {
+	void agentKeepsEveryServerUpAndToldTheExcessFastWhenEveryBackendIsSlow() throws Exception {
 		Result result = run(Mode.AGENT, BLIP_EVERYWHERE);
 		assertThat(result.downServers()).as("servers marked DOWN").isEmpty();
 		assertThat(result.secondsWithNoServer()).isZero();
-		// No burst of instant 503s: what cannot be served waits in HAProxy's queue and fails
-		// only after "timeout queue 5s", while the fleet serves what it can.
-		assertThat(result.failedWithin(1000)).as("requests that failed within 1 s").isZero();
-		assertThat(result.maxHaproxyQueue()).isGreaterThan(3 * Backend.THREADS);
+		assertExcessToldFastAndNothingRunForNobody(result);
 		assertThat(result.okBetween(result.event("blip start"), result.event("blip end"))).as("served during the blip")
 			.isGreaterThan(50);
-		assertThat(result.ranAfterGiveUp()).isZero();
 		for (int i = 0; i < 3; i++) {
 			assertThat(result.maxSessions(i)).isLessThanOrEqualTo(Backend.THREADS);
 			assertThat(result.maxPoolQueue(i)).isBetween(0L, (long) Backend.THREADS);
 		}
+	}
+
+	/**
+	 * What the fleet cannot serve is answered {@code 503} in milliseconds, by HAProxy at the
+	 * door once its queue stands or by the app for a request that waited in it, rather than
+	 * after {@code timeout queue}; and no request runs after its client has gone.
+	 */
+	private static void assertExcessToldFastAndNothingRunForNobody(Result result) {
+		assertThat(result.failed()).as("not served").isGreaterThan(0);
+		assertThat(result.silent()).as("failed with no answer").isZero();
+		assertThat(result.errorLatencyMs(50)).as("ms until an error answer, median").isLessThanOrEqualTo(500);
+		assertThat(result.ranAfterGiveUp()).as("run after the client gave up").isZero();
 	}
 
 	@Test
@@ -178,13 +204,102 @@ class FleetE2eTests {
 	void httpchkRecipeChecksWaitBehindUserRequestsWhenEveryBackendIsSlow() throws Exception {
 		Result result = run(Mode.HTTPCHK, BLIP_EVERYWHERE);
 		// The check shares the saturated main pool. maxconn 8 = threads keeps Tomcat's queue
-		// short, so a check waits "only" for the next thread to finish: 3 s / 8 threads apart
+		// short (and HAProxy's door keeps its own queue short), so a check waits "only" for the
+		// next thread to finish: 3 s / 8 threads apart
 		// on average, sometimes past "timeout check 2s". Then a server can go DOWN for a while
 		// (and if all three do at once, HAProxy answers 503 at once). The check port and the
 		// agent answer in milliseconds instead.
 		int slowest = IntStream.range(0, 3).map(result::maxCheckMillis).max().getAsInt();
 		assertThat(slowest).as("slowest check, ms").isGreaterThanOrEqualTo(500);
-		assertThat(result.maxHaproxyQueue()).isGreaterThan(3 * Backend.THREADS);
+	}
+
+	@Test
+	@Order(9)
+	void collapseWithImpatientClientsRunsNothingForClientsThatLeftAndTellsMostAtOnce() throws Exception {
+		Result result = run(Mode.AGENT, COLLAPSE, Duration.ofSeconds(1));
+		long start = result.event("blip start");
+		long end = result.event("blip end");
+		assertThat(result.ranAfterGiveUp()).as("run after the client gave up").isZero();
+		assertThat(result.downServers()).as("servers marked DOWN").isEmpty();
+		// During the collapse a call takes 2 s and the clients wait 1 s: nothing can be served in
+		// time. What the fleet still runs ends in silence; the rest is told at once.
+		// (The expert set-up answers none of them: they wait 2 s in its queue.)
+		assertThat(result.answeredError()).as("answered with an error").isGreaterThan(result.failed() / 3);
+		assertThat(result.errorLatencyMs(50)).as("ms until an error answer, median").isLessThanOrEqualTo(500);
+		// Outside the collapse (and the 2 s it takes to end), the fleet serves nearly everything.
+		int outside = result.dueBetween(0, start) + result.dueBetween(end + 2000, Long.MAX_VALUE);
+		int okOutside = result.okBetween(0, start) + result.okBetween(end + 2000, Long.MAX_VALUE);
+		assertThat(okOutside).as("served outside the collapse, of %d", outside).isGreaterThan(outside * 9 / 10);
+	}
+
+	@Test
+	@Order(10)
+	void collapseWithPatientClientsServesAtCapacityAndTellsTheExcessAtOnce() throws Exception {
+		Result result = run(Mode.AGENT, COLLAPSE, Duration.ofSeconds(30));
+		assertExcessToldFastAndNothingRunForNobody(result);
+		long start = result.event("blip start");
+		long end = result.event("blip end");
+		// 3 x 8 threads / 2 s = 12 req/s during the collapse.
+		int capacity = (int) (3 * Backend.THREADS * (end - start) / COLLAPSE_MS);
+		assertThat(result.okBetween(start, end)).as("served during the collapse, capacity %d", capacity)
+			.isGreaterThan(capacity * 6 / 10);
+	}
+
+	/**
+	 * One, two and four HAProxies in front of the same collapsing fleet: the agent divides
+	 * each app's threads among the HAProxies that poll it, so that Tomcat's queue stays empty
+	 * and the fleet serves as much as behind one.
+	 */
+	@Test
+	@Order(11)
+	void severalHaproxiesShareTheAppsThreadsInsteadOfMultiplyingThem() throws Exception {
+		Result one = run(Mode.AGENT, COLLAPSE, CLIENT_TIMEOUT);
+		for (int count : new int[] { 2, 4 }) {
+			Result several = run(Mode.AGENT, COLLAPSE.behind(count), CLIENT_TIMEOUT);
+			for (int i = 0; i < 3; i++) {
+				assertThat(several.maxPoolQueue(i)).as("app%d's busypool.queue.size behind %d HAProxies", i + 1, count)
+					.isBetween(0L, 1L);
+			}
+			assertThat(several.ok()).as("served behind %d HAProxies, vs %d behind one", count, one.ok())
+				.isGreaterThanOrEqualTo(one.ok() * 95 / 100);
+			assertThat(several.ranAfterGiveUp()).isZero();
+		}
+	}
+
+	/**
+	 * SIGTERM while Tomcat's queue holds four times more requests than the pool has threads
+	 * (sent straight to the backend, past HAProxy's maxconn): every one is served before the
+	 * JVM exits.
+	 */
+	@Test
+	@Order(8)
+	void sigtermWithTomcatsQueueLongerThanItsThreadsLosesNoRequest() throws Exception {
+		Backend app = fleet.backends.get(2);
+		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+		List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
+		int count = 5 * Backend.THREADS;
+		for (int i = 0; i < count; i++) {
+			responses.add(client.sendAsync(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + app.port + "/sleep?ms=1000"))
+				.timeout(Duration.ofSeconds(30))
+				.build(), HttpResponse.BodyHandlers.ofString()));
+		}
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+			.until(() -> app.metric("busypool.queue.size").orElse(0) >= 3 * Backend.THREADS);
+		try {
+			app.stop();
+			List<Integer> statuses = new ArrayList<>();
+			for (CompletableFuture<HttpResponse<String>> response : responses) {
+				statuses.add(response.handle((r, ex) -> (r != null) ? r.statusCode() : -1)
+					.get(30, TimeUnit.SECONDS));
+			}
+			assertThat(statuses).as("answers to the %d requests accepted before SIGTERM", count)
+				.containsOnly(200);
+		}
+		finally {
+			app.start();
+			app.awaitReady(Duration.ofSeconds(90));
+		}
 	}
 
 	@Test

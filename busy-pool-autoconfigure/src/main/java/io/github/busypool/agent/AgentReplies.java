@@ -15,7 +15,8 @@ import io.github.busypool.BusyState;
  * fleet busy everywhere still serves through HAProxy's queue;</li>
  * <li>draining: {@code drain}.</li>
  * </ul>
- * Replies may end with {@code maxconn:N}. Not thread-safe: the agent's one thread uses it.
+ * Replies may end with {@code maxconn:N}, the configured maxconn divided among the
+ * balancers that poll (see {@link #balancers(int)}). Not thread-safe: the agent's one thread uses it.
  */
 final class AgentReplies {
 
@@ -27,7 +28,9 @@ final class AgentReplies {
 
 	private final double tauNanos;
 
-	private final String maxconn;
+	private final int maxconn;
+
+	private int balancers = 1;
 
 	private double spare = 1.0;
 
@@ -46,7 +49,7 @@ final class AgentReplies {
 	 */
 	AgentReplies(Duration smoothing, int maxconn) {
 		this.tauNanos = smoothing.toNanos();
-		this.maxconn = (maxconn > 0) ? " maxconn:" + maxconn : "";
+		this.maxconn = maxconn;
 	}
 
 	/**
@@ -66,6 +69,27 @@ final class AgentReplies {
 		}
 		this.sampled = true;
 		this.lastSample = nanos;
+	}
+
+	/**
+	 * Sets how many load balancers poll, so that the {@code maxconn} each is sent adds up
+	 * to the configured one: {@code ceil(maxconn / balancers)}, so never less than the
+	 * configured one in total, and at most {@code balancers - 1} more.
+	 * @param balancers the number of balancers, at least 1
+	 */
+	void balancers(int balancers) {
+		if (balancers != this.balancers) {
+			this.balancers = Math.max(1, balancers);
+			this.cachedWeight = -1;
+		}
+	}
+
+	/**
+	 * Returns the {@code maxconn} each balancer is sent, 0 for none.
+	 * @return the share of the configured maxconn
+	 */
+	int maxconnShare() {
+		return (this.maxconn > 0) ? (this.maxconn + this.balancers - 1) / this.balancers : 0;
 	}
 
 	/**
@@ -92,7 +116,9 @@ final class AgentReplies {
 		}
 		int weight = weight(state);
 		if (weight != this.cachedWeight) {
-			this.cachedReply = ("ready up " + weight + "%" + this.maxconn + "\n").getBytes(StandardCharsets.US_ASCII);
+			int share = maxconnShare();
+			String maxconn = (share > 0) ? " maxconn:" + share : "";
+			this.cachedReply = ("ready up " + weight + "%" + maxconn + "\n").getBytes(StandardCharsets.US_ASCII);
 			this.cachedWeight = weight;
 		}
 		return this.cachedReply;

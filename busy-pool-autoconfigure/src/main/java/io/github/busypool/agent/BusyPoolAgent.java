@@ -26,9 +26,10 @@ import io.github.busypool.check.CheckVia;
  * {@link AgentReplies}) and closes it.
  * <p>
  * It runs on one thread of its own, {@code busy-pool-agent}, never on a Tomcat thread,
- * and it never waits for a client: it ignores what clients send (HAProxy's
- * {@code agent-send} included), writes the reply without blocking and half-closes at
- * once. Input is discarded as it comes, until the client closes or two seconds have
+ * and it never waits for a client: it writes the reply without blocking and half-closes
+ * at once. What clients send is discarded, except a first line that names the balancer
+ * (HAProxy's {@code agent-send}, see {@link Balancers}): {@code maxconn} is divided among
+ * the balancers that poll. Input is discarded as it comes, until the client closes or two seconds have
  * passed, so that the close is clean; at most {@link #MAX_LINGERING} connections wait
  * like that, and the rest are closed at once. A client that never reads, or a flood of
  * connections, thus costs it a few microseconds each and bounded memory. Between
@@ -65,6 +66,10 @@ public class BusyPoolAgent {
 	private final CheckCounters counters;
 
 	private final ByteBuffer discard = ByteBuffer.allocateDirect(1024);
+
+	private final byte[] name = new byte[Balancers.PREFIX.length() + Balancers.MAX_NAME + 2];
+
+	private final Balancers balancers = new Balancers();
 
 	private ServerSocketChannel server;
 
@@ -225,7 +230,8 @@ public class BusyPoolAgent {
 	 * still arriving (HAProxy's agent-send), would send a reset that can overtake the reply;
 	 * so the connection lingers, input discarded, until the client closes or
 	 * {@link #LINGER} has passed. At most {@link #MAX_LINGERING} connections linger; beyond
-	 * that they are closed at once.
+	 * that they are closed at once. The first line of input, if it comes, names the
+	 * balancer (see {@link Balancers}); it counts for the replies that follow.
 	 */
 	private void answer(SocketChannel client, long now) {
 		boolean keep = false;
@@ -235,8 +241,9 @@ public class BusyPoolAgent {
 			client.write(ByteBuffer.wrap(this.replies.reply(state)));
 			this.counters.increment(CheckVia.AGENT, state);
 			client.shutdownOutput();
-			if (discard(client) && this.lingering < MAX_LINGERING) {
-				client.register(this.selector, SelectionKey.OP_READ, now + LINGER.toNanos());
+			Linger linger = new Linger(now + LINGER.toNanos());
+			if (discard(client, linger, now) && this.lingering < MAX_LINGERING) {
+				client.register(this.selector, SelectionKey.OP_READ, linger);
 				this.lingering++;
 				keep = true;
 			}
@@ -253,7 +260,7 @@ public class BusyPoolAgent {
 
 	private void discardOrClose(SelectionKey key) {
 		try {
-			if (!discard((SocketChannel) key.channel())) {
+			if (!discard((SocketChannel) key.channel(), (Linger) key.attachment(), System.nanoTime())) {
 				closeQuietly(key);
 			}
 		}
@@ -263,13 +270,13 @@ public class BusyPoolAgent {
 	}
 
 	/**
-	 * Reads and drops what the client has sent so far, without waiting for more.
+	 * Reads and drops what the client has sent so far, without waiting for more; the first
+	 * bytes are read for a balancer's name.
 	 * @return whether the client may send more: {@code false} at end of stream, or once
 	 * it has sent more than any agent-send would
 	 */
-	private boolean discard(SocketChannel client) throws IOException {
-		int total = 0;
-		while (total < MAX_DISCARD) {
+	private boolean discard(SocketChannel client, Linger linger, long now) throws IOException {
+		while (linger.read < MAX_DISCARD) {
 			this.discard.clear();
 			int read = client.read(this.discard);
 			if (read < 0) {
@@ -278,17 +285,51 @@ public class BusyPoolAgent {
 			if (read == 0) {
 				return true;
 			}
-			total += read;
+			if (linger.read == 0) {
+				this.discard.flip();
+				int length = Math.min(read, this.name.length);
+				this.discard.get(this.name, 0, length);
+				String balancer = Balancers.name(this.name, length);
+				if (balancer != null && this.balancers.polled(balancer, now)) {
+					balancersChanged();
+				}
+			}
+			linger.read += read;
 		}
 		return false;
 	}
 
+	private void balancersChanged() {
+		this.replies.balancers(this.balancers.count());
+		if (this.replies.maxconnShare() > 0) {
+			logger.info("busy-pool agent: polled by " + this.balancers.count() + " load balancer(s) "
+					+ this.balancers.names() + "; maxconn " + this.replies.maxconnShare() + " each");
+		}
+	}
+
 	private void closeExpired(long now) {
 		for (SelectionKey key : this.selector.keys()) {
-			if (key.attachment() instanceof Long deadline && now - deadline >= 0) {
+			if (key.attachment() instanceof Linger linger && now - linger.deadline >= 0) {
 				closeQuietly(key);
 			}
 		}
+		if (this.balancers.forgetSilent(now)) {
+			balancersChanged();
+		}
+	}
+
+	/** An answered connection waiting for its client to close. */
+	private static final class Linger {
+
+		final long deadline;
+
+		/** Bytes read from the client so far. */
+		int read;
+
+		Linger(long deadline) {
+			this.deadline = deadline;
+		}
+
 	}
 
 	private void closeQuietly(SelectionKey key) {

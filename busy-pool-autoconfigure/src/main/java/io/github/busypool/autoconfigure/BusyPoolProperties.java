@@ -253,13 +253,13 @@ public class BusyPoolProperties {
 		 * How long a request may have waited while the queue is standing (has not been
 		 * empty for queue-interval).
 		 */
-		private Duration queueTarget = Duration.ofMillis(5);
+		private Duration queueTarget = Duration.ofMillis(50);
 
 		/**
 		 * How long a request may have waited while the queue still empties now and then,
 		 * and how long it must stay non-empty to count as standing.
 		 */
-		private Duration queueInterval = Duration.ofMillis(100);
+		private Duration queueInterval = Duration.ofMillis(500);
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -286,7 +286,7 @@ public class BusyPoolProperties {
 		}
 
 		public void setQueueTarget(Duration queueTarget) {
-			this.queueTarget = requireWait("busy-pool.shed.queue-target", queueTarget, "5ms");
+			this.queueTarget = requireWait("busy-pool.shed.queue-target", queueTarget, "50ms");
 		}
 
 		public Duration getQueueInterval() {
@@ -294,7 +294,7 @@ public class BusyPoolProperties {
 		}
 
 		public void setQueueInterval(Duration queueInterval) {
-			this.queueInterval = requireWait("busy-pool.shed.queue-interval", queueInterval, "100ms");
+			this.queueInterval = requireWait("busy-pool.shed.queue-interval", queueInterval, "500ms");
 		}
 
 		private static Duration requireWait(String property, Duration value, String example) {

@@ -1,7 +1,6 @@
 package io.github.busypool.shed;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Decides whether a request waited too long before reaching the application, with the
@@ -14,35 +13,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * A wait is the time from the stamp the load balancer puts on a request when it
  * receives it to the moment a thread runs it, so it covers HAProxy's queue and Tomcat's.
- * The two clocks may be offset: waits are measured from a <em>baseline</em>, the least
- * wait seen in the last 30 to 60 seconds (at most {@value #MAX_OFFSET_MILLIS} ms either
- * way), which is the offset plus the network's own delay. "The queue was empty" means a
- * request arrived with a wait of at most {@code target} above that baseline.
+ * The two clocks must agree to well within {@code target} (NTP does); a stamp from the
+ * future counts as no wait, and one more than a day old is ignored. So a forged stamp can
+ * get its own request shed, or make the queue look empty for an interval, nothing more.
  * <p>
- * Thread-safe and lock-free: a decision is a few volatile reads, and a write only when
- * the queue is seen empty (at most once a millisecond) or a new least wait is seen.
+ * Thread-safe and lock-free: a decision is two volatile reads, and a write only when the
+ * queue is seen empty, at most once a millisecond.
  */
 public final class QueueTimeLimit {
 
-	/** The largest clock offset between load balancer and application that is believed. */
-	static final long MAX_OFFSET_MILLIS = 1000;
-
 	/** Waits above this are not believed either (a day): a broken stamp, not a queue. */
 	private static final long MAX_WAIT_MILLIS = Duration.ofDays(1).toMillis();
-
-	private static final long BASELINE_WINDOW_MILLIS = 30_000;
 
 	private final long targetMillis;
 
 	private final long intervalMillis;
 
-	private volatile long lastEmptyMillis = Long.MIN_VALUE / 2;
-
-	private volatile long windowStartMillis = Long.MIN_VALUE / 2;
-
-	private final AtomicLong leastThisWindow = new AtomicLong(Long.MAX_VALUE);
-
-	private volatile long leastLastWindow = Long.MAX_VALUE;
+	/** When a request last arrived with a wait of at most the target; a new limit starts as if now. */
+	private volatile long lastEmptyMillis;
 
 	/**
 	 * Creates a limit.
@@ -51,6 +39,15 @@ public final class QueueTimeLimit {
 	 * it must stay non-empty to count as standing (CoDel's 100 ms)
 	 */
 	public QueueTimeLimit(Duration target, Duration interval) {
+		this(target, interval, System.currentTimeMillis());
+	}
+
+	/**
+	 * Creates a limit that starts as if the queue had been empty at {@code startMillis}, so
+	 * that a cold application's first slow requests are not taken for a standing queue.
+	 */
+	QueueTimeLimit(Duration target, Duration interval, long startMillis) {
+		this.lastEmptyMillis = startMillis;
 		if (target.isNegative() || interval.compareTo(target) < 0) {
 			throw new IllegalArgumentException("need 0 <= target <= interval, was " + target + " and " + interval);
 		}
@@ -67,11 +64,10 @@ public final class QueueTimeLimit {
 	 * @return whether to shed it
 	 */
 	public boolean tooOld(long stampMillis, long nowMillis) {
-		long raw = nowMillis - stampMillis;
-		if (raw < -MAX_OFFSET_MILLIS || raw > MAX_WAIT_MILLIS) {
+		long wait = Math.max(0, nowMillis - stampMillis);
+		if (wait > MAX_WAIT_MILLIS) {
 			return false;
 		}
-		long wait = raw - baseline(raw, nowMillis);
 		if (wait <= this.targetMillis) {
 			if (nowMillis != this.lastEmptyMillis) {
 				this.lastEmptyMillis = nowMillis;
@@ -80,23 +76,6 @@ public final class QueueTimeLimit {
 		}
 		boolean standing = nowMillis - this.lastEmptyMillis > this.intervalMillis;
 		return wait > (standing ? this.targetMillis : this.intervalMillis);
-	}
-
-	/**
-	 * Records a raw wait and returns the least one of the last 30 to 60 seconds, clamped
-	 * to the believed offset. Races may keep a slightly larger least wait for a window;
-	 * that only makes shedding more lenient.
-	 */
-	private long baseline(long raw, long nowMillis) {
-		if (nowMillis - this.windowStartMillis > BASELINE_WINDOW_MILLIS) {
-			this.leastLastWindow = this.leastThisWindow.getAndSet(raw);
-			this.windowStartMillis = nowMillis;
-		}
-		else if (raw < this.leastThisWindow.get()) {
-			this.leastThisWindow.accumulateAndGet(raw, Math::min);
-		}
-		long least = Math.min(this.leastThisWindow.get(), this.leastLastWindow);
-		return Math.max(-MAX_OFFSET_MILLIS, Math.min(MAX_OFFSET_MILLIS, least));
 	}
 
 	/**

@@ -16,6 +16,7 @@ import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyState;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
+import io.github.busypool.shed.Shedder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -59,6 +60,17 @@ class BusyPoolMetricsTests {
 			.until(() -> this.registry.get("busypool.threads.idle").gauge().value() == 1);
 		this.checks.increment(CheckVia.FILTER, BusyState.BUSY);
 		assertThat(this.registry.get("busypool.checks").tag("answer", "busy").functionCounter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void countsWhatIsShedByReason() {
+		Shedder shedder = new Shedder(null);
+		this.metrics.withShedder(shedder).bindTo(this.registry);
+		shedder.shedEverything();
+		shedder.decide(null);
+		assertThat(this.registry.get("busypool.shed").tag("reason", "shutdown").functionCounter().count())
+			.isEqualTo(1);
+		assertThat(this.registry.get("busypool.shed").tag("reason", "queue").functionCounter().count()).isZero();
 	}
 
 	@Test

@@ -116,6 +116,64 @@ class BusyPoolAgentTests {
 	}
 
 	@Test
+	void dividesMaxconnAmongTheBalancersThatNameThemselves() throws Exception {
+		BusyPoolAgent agent = new BusyPoolAgent(this.pool, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+				Duration.ZERO, 8, this.counters);
+		agent.start();
+		try {
+			assertThat(ask(agent.getPort(), "balancer=lb1\n")).isEqualTo("ready up 100% maxconn:8\n");
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> ask(agent.getPort(), "balancer=lb2\n").equals("ready up 100% maxconn:4\n"));
+			for (String name : List.of("lb3", "lb4")) {
+				ask(agent.getPort(), "balancer=" + name + "\n");
+			}
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> ask(agent.getPort(), "balancer=lb1\n").equals("ready up 100% maxconn:2\n"));
+			// Three: 8 / 3 rounds up, so that together they never send fewer than 8.
+			await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+				ask(agent.getPort(), "balancer=lb1\n");
+				ask(agent.getPort(), "balancer=lb2\n");
+				return ask(agent.getPort(), "balancer=lb3\n").equals("ready up 100% maxconn:3\n");
+			});
+			// Lines that do not name a balancer count for nothing.
+			for (String line : List.of("hello\n", "balancer=\n", "balancer=has space\n", "balancer=" + "x".repeat(65)
+					+ "\n", "balancer=caf\u00e9\n")) {
+				ask(agent.getPort(), line);
+			}
+			assertThat(ask(agent.getPort(), "balancer=lb1\n")).isEqualTo("ready up 100% maxconn:3\n");
+		}
+		finally {
+			agent.stop();
+		}
+	}
+
+	@Test
+	void namesAreReadOnlyAsBalancerEqualsAndPrintableAscii() {
+		assertThat(name("balancer=lb1\n")).isEqualTo("lb1");
+		assertThat(name("balancer=lb1\r\n")).isEqualTo("lb1");
+		assertThat(name("balancer=" + "x".repeat(64) + "\n")).hasSize(64);
+		assertThat(name("balancer=" + "x".repeat(65) + "\n")).isNull();
+		assertThat(name("balancer=lb1")).as("no newline yet").isNull();
+		assertThat(name("lb1\n")).isNull();
+		assertThat(name("balancer=\n")).isNull();
+		assertThat(name("balancer=a b\n")).isNull();
+	}
+
+	private static String name(String line) {
+		byte[] bytes = line.getBytes(StandardCharsets.ISO_8859_1);
+		return Balancers.name(bytes, bytes.length);
+	}
+
+	private static String ask(int port, String line) throws IOException {
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+			socket.setSoTimeout(REPLY_TIMEOUT_MILLIS);
+			socket.getOutputStream().write(line.getBytes(StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+		}
+	}
+
+	@Test
 	void answersWithoutWaitingForInput() throws Exception {
 		// The client sends nothing and keeps its side open: the reply and the close still
 		// come, so the agent did not wait for a line.

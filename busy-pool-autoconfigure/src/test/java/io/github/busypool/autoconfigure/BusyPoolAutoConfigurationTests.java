@@ -296,10 +296,10 @@ class BusyPoolAutoConfigurationTests {
 
 	@Test
 	void runWithShedSettingsOutOfOrderShouldFailNamingTheProperty() {
-		this.contextRunner.withPropertyValues("busy-pool.shed.queue-target=200ms")
+		this.contextRunner.withPropertyValues("busy-pool.shed.queue-target=600ms")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("busy-pool.shed.queue-interval")
-				.hasMessageContaining("must be at least busy-pool.shed.queue-target (PT0.2S)"));
+				.hasMessageContaining("must be at least busy-pool.shed.queue-target (PT0.6S)"));
 		this.contextRunner.withPropertyValues("busy-pool.shed.request-start-header=X Start")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageStartingWith("busy-pool.shed.request-start-header must be an HTTP header name"));

@@ -106,6 +106,12 @@ class GraphiteCarbonTests {
 				assertThat(agent.getInputStream().readAllBytes()).isNotEmpty();
 			}
 
+			// A request that waited 2 s in a standing queue, by its load balancer's stamp: shed.
+			Http main = new Http(port);
+			long now = System.currentTimeMillis();
+			assertThat(main.send("GET", "/", "X-Request-Start", "t=" + now).statusCode()).isEqualTo(200);
+			assertThat(main.send("GET", "/", "X-Request-Start", "t=" + (now - 2000)).statusCode()).isEqualTo(503);
+
 			// Saturate, then recover.
 			Http http = new Http(port);
 			List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
@@ -134,6 +140,7 @@ class GraphiteCarbonTests {
 			assertThat(carbon.values(PREFIX + "busypoolHaproxyQueue.node.lb1", from)).contains(2.0);
 			assertThat(carbon.values(PREFIX + "busypoolChecks.answer.free.via.agent.count", from)).last()
 				.isEqualTo(1.0);
+			assertThat(carbon.values(PREFIX + "busypoolShed.reason.queue.count", from)).last().isEqualTo(1.0);
 		}
 	}
 
@@ -184,7 +191,8 @@ class GraphiteCarbonTests {
 				"busypoolThreadsMax", "busypoolQueueSize", "busypoolQueueWait.count", "busypoolQueueWait.max",
 				"busypoolQueueWait.p99", "busypoolTransitions.to.busy.count", "busypoolTransitions.to.free.count",
 				"busypoolBusyTime.count", "busypoolHaproxyUp.node.lb1", "busypoolHaproxyWeight.node.lb1",
-				"busypoolHaproxySessions.node.lb1", "busypoolHaproxyQueue.node.lb1")) {
+				"busypoolHaproxySessions.node.lb1", "busypoolHaproxyQueue.node.lb1", "busypoolShed.reason.queue.count",
+				"busypoolShed.reason.shutdown.count")) {
 			paths.add(PREFIX + gauge);
 		}
 		for (String answer : List.of("free", "busy", "draining")) {

@@ -79,7 +79,8 @@ class HaproxyAgentRecipeTests {
 				.containsEntry("agent_status", "L7OK")
 				// maxconn:N from the agent: the pool's thread count.
 				.containsEntry("slim", String.valueOf(THREADS)));
-			assertThat(new Http(front).get("/").statusCode()).isEqualTo(200);
+			HttpResponse<String> home = new Http(front).get("/");
+			assertThat(home.statusCode()).as(home.body()).isEqualTo(200);
 
 			// Busy: every thread held, more waiting. HAProxy lowers the weight, keeps it up.
 			Http app = new Http(port);
