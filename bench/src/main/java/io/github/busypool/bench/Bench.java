@@ -52,7 +52,7 @@ public final class Bench {
 
 	private List<Integer> overloadBalancers = List.of();
 
-	private List<Mode> overloadModes = List.of(Mode.EXPERT, Mode.AGENT);
+	private List<Mode> overloadModes = List.of(Mode.STOCK, Mode.EXPERT, Mode.CHECK_PORT, Mode.AGENT);
 
 	private final StringBuilder report = new StringBuilder();
 
@@ -67,7 +67,7 @@ public final class Bench {
 		boolean quick = false;
 		List<Integer> timeouts = List.of();
 		List<Integer> balancers = List.of(1, 2, 4);
-		List<Mode> modes = List.of(Mode.EXPERT, Mode.AGENT);
+		List<Mode> modes = List.of(Mode.STOCK, Mode.EXPERT, Mode.CHECK_PORT, Mode.AGENT);
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--quick" -> quick = true;
@@ -110,6 +110,7 @@ public final class Bench {
 			checkCpu(stock.backends.get(0), busy.backends.get(0));
 			checkUnderSaturation(work, busy.backends.get(1));
 			scenarios(stock, busy);
+			overload(stock, busy, OVERLOAD_TIMEOUTS, List.of(1, 2, 4));
 		}
 		line("");
 		line(String.format("The whole run took %.1f minutes.", (System.nanoTime() - started) / 60e9));
@@ -353,8 +354,8 @@ public final class Bench {
 		line("## Overload: the whole fleet 10 times slower for 8 s");
 		line("");
 		line(String.format("%.0f req/s for 25 s; from 5 s to 13 s every downstream answers in %d ms instead of %d ms, "
-				+ "so the fleet can serve %d req/s. Expert: `bench/haproxy/expert.cfg` (timeout queue 2s). "
-				+ "Agent: `haproxy/agent.cfg` as shipped.", RATE, 10 * NORMAL_MS, NORMAL_MS,
+				+ "so the fleet can serve %d req/s. Stock: `bench/haproxy/stock.cfg`; expert: "
+				+ "`bench/haproxy/expert.cfg` (timeout queue 2s); check port and agent: the recipes as shipped.", RATE, 10 * NORMAL_MS, NORMAL_MS,
 				3 * Backend.THREADS * 1000 / (10 * NORMAL_MS)));
 		line("");
 		line("| HAProxies | client timeout | mode | served | not served | answered with an error | error p50 / p90 "

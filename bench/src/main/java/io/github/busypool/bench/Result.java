@@ -121,6 +121,18 @@ final class Result {
 		return percentile(latencies((i) -> this.load.status[i] >= 400), percentile);
 	}
 
+	/** "second:count" for each second of load in which some request failed. */
+	String failuresBySecond() {
+		TreeMap<Long, Integer> bySecond = new TreeMap<>();
+		for (int i = 0; i < sent(); i++) {
+			if (!Load.ok(this.load.status[i]) && this.load.status[i] != Load.NOT_SENT) {
+				bySecond.merge(this.load.due[i] / 1_000_000_000, 1, Integer::sum);
+			}
+		}
+		return bySecond.entrySet().stream().map((e) -> e.getKey() + ":" + e.getValue())
+			.collect(Collectors.joining(" "));
+	}
+
 	/** Failed requests that failed within {@code ms} of being due: HAProxy refusing at once. */
 	int failedWithin(long ms) {
 		int n = 0;
@@ -328,9 +340,9 @@ final class Result {
 				ms(latencyMs(50)), ms(latencyMs(99)), ms(latencyMs(100)), ms(failLatencyMs(50)),
 				ms(failLatencyMs(100))));
 		if (failed() > 0) {
-			text.append(String.format("    not served %d: answered with an error %d (%.1f%%, p50 %s, p90 %s), silent %d%n",
-					failed(), answeredError(), 100.0 * answeredError() / failed(), ms(errorLatencyMs(50)),
-					ms(errorLatencyMs(90)), silent()));
+			text.append(String.format("    not served %d: answered with an error %d (%.1f%%, p50 %s, p90 %s), silent %d; "
+					+ "by second due: %s%n", failed(), answeredError(), 100.0 * answeredError() / failed(),
+					ms(errorLatencyMs(50)), ms(errorLatencyMs(90)), silent(), failuresBySecond()));
 		}
 		text.append("    max Tomcat queue ").append(perBackend(this::maxTomcatQueue));
 		if (this.mode.busyPool) {

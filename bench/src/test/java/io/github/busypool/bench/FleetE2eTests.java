@@ -84,6 +84,22 @@ class FleetE2eTests {
 			assumeTrue(Haproxy.installed(), "haproxy is not installed");
 		}
 		fleet = Fleet.start(directory, 3, true, Duration.ofSeconds(2), NORMAL_MS);
+		warmUp();
+	}
+
+	/**
+	 * A few seconds of load through HAProxy first, so that the first scenario does not
+	 * measure the JIT: a cold JVM stalls for half a second now and then, long enough for
+	 * busy-pool's shedding (CoDel, 500 ms) to take it for a standing queue. Through HAProxy,
+	 * whose restart before each scenario closes its connections while the apps are idle:
+	 * connections closed later, during a blip, would queue their close in Tomcat's pool.
+	 */
+	private static void warmUp() throws Exception {
+		fleet.route(Mode.AGENT, 1);
+		Load warm = new Load(URI.create("http://127.0.0.1:" + fleet.balancers().get(0).port + "/api/quote"), RATE,
+				Duration.ofSeconds(8), CLIENT_TIMEOUT);
+		warm.start();
+		assertThat(warm.await(Duration.ofSeconds(15))).as("warm-up load finished").isTrue();
 	}
 
 	@AfterAll
@@ -163,12 +179,13 @@ class FleetE2eTests {
 	void agentKeepsServingWhenTwoHaproxiesShareASlowFleet() throws Exception {
 		Result result = run(Mode.AGENT, BLIP_EVERYWHERE.behind(2));
 		// Busy means weight 1%, never down; and each HAProxy is sent maxconn 8 / 2, so that
-		// together they never fill Tomcat's queue.
+		// together they never fill Tomcat's queue (0-2, as behind one HAProxy: requests in the
+		// instant between HAProxy sending them and a thread being free again).
 		assertThat(result.downServers()).as("servers marked DOWN").isEmpty();
 		assertThat(result.secondsWithNoServer()).isZero();
 		assertExcessToldFastAndNothingRunForNobody(result);
 		for (int i = 0; i < 3; i++) {
-			assertThat(result.maxPoolQueue(i)).as("app%d's busypool.queue.size", i + 1).isBetween(0L, 1L);
+			assertThat(result.maxPoolQueue(i)).as("app%d's busypool.queue.size", i + 1).isBetween(0L, 2L);
 		}
 	}
 
@@ -258,7 +275,7 @@ class FleetE2eTests {
 			Result several = run(Mode.AGENT, COLLAPSE.behind(count), CLIENT_TIMEOUT);
 			for (int i = 0; i < 3; i++) {
 				assertThat(several.maxPoolQueue(i)).as("app%d's busypool.queue.size behind %d HAProxies", i + 1, count)
-					.isBetween(0L, 1L);
+					.isBetween(0L, 2L);
 			}
 			assertThat(several.ok()).as("served behind %d HAProxies, vs %d behind one", count, one.ok())
 				.isGreaterThanOrEqualTo(one.ok() * 95 / 100);
