@@ -17,8 +17,11 @@ import java.time.Duration;
  * future counts as no wait, and one more than a day old is ignored. So a forged stamp can
  * get its own request shed, or make the queue look empty for an interval, nothing more.
  * <p>
- * Thread-safe and lock-free: a decision is two volatile reads, and a write only when the
- * queue is seen empty, at most once a millisecond.
+ * No request at all for an interval counts as an empty queue too, so an idle or newly
+ * started application does not take its first slow request for a standing queue.
+ * <p>
+ * Thread-safe and lock-free: a decision is a few volatile reads, and at most two writes a
+ * millisecond.
  */
 public final class QueueTimeLimit {
 
@@ -31,6 +34,9 @@ public final class QueueTimeLimit {
 
 	/** When a request last arrived with a wait of at most the target; a new limit starts as if now. */
 	private volatile long lastEmptyMillis;
+
+	/** When a request last arrived: a gap longer than the interval means the queue was empty. */
+	private volatile long lastSeenMillis;
 
 	/**
 	 * Creates a limit.
@@ -48,6 +54,7 @@ public final class QueueTimeLimit {
 	 */
 	QueueTimeLimit(Duration target, Duration interval, long startMillis) {
 		this.lastEmptyMillis = startMillis;
+		this.lastSeenMillis = startMillis;
 		if (target.isNegative() || interval.compareTo(target) < 0) {
 			throw new IllegalArgumentException("need 0 <= target <= interval, was " + target + " and " + interval);
 		}
@@ -67,6 +74,14 @@ public final class QueueTimeLimit {
 		long wait = Math.max(0, nowMillis - stampMillis);
 		if (wait > MAX_WAIT_MILLIS) {
 			return false;
+		}
+		long last = this.lastSeenMillis;
+		if (nowMillis != last) {
+			this.lastSeenMillis = nowMillis;
+		}
+		if (nowMillis - last > this.intervalMillis) {
+			// No request for a whole interval: the queue was empty, whatever this one waited.
+			this.lastEmptyMillis = nowMillis;
 		}
 		if (wait <= this.targetMillis) {
 			if (nowMillis != this.lastEmptyMillis) {

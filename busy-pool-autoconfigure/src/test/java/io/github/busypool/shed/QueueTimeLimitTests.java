@@ -29,10 +29,20 @@ class QueueTimeLimitTests {
 	@Test
 	void onceTheQueueHasStoodForAnIntervalOnlyTheTargetPasses() {
 		assertThat(this.limit.tooOld(T0, T0)).isFalse();
+		assertThat(this.limit.tooOld(T0 + 10, T0 + 30)).as("20 ms").isFalse();
+		assertThat(this.limit.tooOld(T0 + 60, T0 + 80)).as("20 ms").isFalse();
 		// No request with a wait under the target for more than 100 ms: a standing queue.
-		assertThat(this.limit.tooOld(T0 + 150, T0 + 170)).as("20 ms, queue standing").isTrue();
+		assertThat(this.limit.tooOld(T0 + 120, T0 + 140)).as("20 ms, queue standing").isTrue();
 		assertThat(this.limit.tooOld(T0 + 200, T0 + 204)).as("4 ms empties it").isFalse();
 		assertThat(this.limit.tooOld(T0 + 200, T0 + 260)).as("60 ms, just after").isFalse();
+	}
+
+	@Test
+	void noRequestForAnIntervalCountsAsAnEmptyQueue() {
+		assertThat(this.limit.tooOld(T0, T0)).isFalse();
+		assertThat(this.limit.tooOld(T0 + 10, T0 + 40)).as("30 ms").isFalse();
+		// Idle for 500 ms: the next request's 60 ms wait is not a standing queue.
+		assertThat(this.limit.tooOld(T0 + 480, T0 + 540)).as("60 ms after idling").isFalse();
 	}
 
 	@Test
