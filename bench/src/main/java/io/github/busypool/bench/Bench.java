@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,7 +76,7 @@ public final class Bench {
 				case "--overload" -> timeouts = OVERLOAD_TIMEOUTS;
 				case "--timeouts" -> timeouts = numbers(args[++i]);
 				case "--balancers" -> balancers = numbers(args[++i]);
-				case "--modes" -> modes = java.util.Arrays.stream(args[++i].split(","))
+				case "--modes" -> modes = Arrays.stream(args[++i].split(","))
 					.map((m) -> Mode.valueOf(m.trim().toUpperCase(Locale.ROOT).replace('-', '_')))
 					.toList();
 				default -> {
@@ -384,7 +385,7 @@ public final class Bench {
 	}
 
 	private static List<Integer> numbers(String list) {
-		return java.util.Arrays.stream(list.split(",")).map(String::trim).map(Integer::valueOf).toList();
+		return Arrays.stream(list.split(",")).map(String::trim).map(Integer::valueOf).toList();
 	}
 
 	// ---- the scenarios under each mode -------------------------------------------------------
