@@ -1,7 +1,9 @@
 package io.github.busypool.actuate;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -39,6 +41,9 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	private final HaproxyView haproxy;
 
 	private final List<Runnable> removals = new ArrayList<>();
+
+	/** The gauges of each HAProxy node, removed when the node is dropped. */
+	private final Map<String, List<Meter>> nodeGauges = new HashMap<>();
 
 	private Shedder shedder;
 
@@ -142,6 +147,7 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 			this.registry = registry;
 			this.haproxy.nodes().forEach(this::bindNode);
 			this.haproxy.onNewNode(this::bindNode);
+			this.haproxy.onRemovedNode(this::unbindNode);
 		}
 	}
 
@@ -162,10 +168,20 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 
 	private void bindNode(MeterRegistry registry, HaproxyView.Node node, String name, String description,
 			ToDoubleFunction<HaproxyServerState> value) {
-		add(registry, Gauge.builder(name, node, (n) -> {
+		Gauge gauge = Gauge.builder(name, node, (n) -> {
 			HaproxyServerState state = n.current();
 			return (state != null) ? value.applyAsDouble(state) : Double.NaN;
-		}).description(description).tag("node", node.name()).register(registry));
+		}).description(description).tag("node", node.name()).register(registry);
+		add(registry, gauge);
+		this.nodeGauges.computeIfAbsent(node.name(), (key) -> new ArrayList<>()).add(gauge);
+	}
+
+	private synchronized void unbindNode(HaproxyView.Node node) {
+		MeterRegistry registry = this.registry;
+		List<Meter> gauges = this.nodeGauges.remove(node.name());
+		if (registry != null && gauges != null) {
+			gauges.forEach(registry::remove);
+		}
 	}
 
 	private void add(MeterRegistry registry, Meter meter) {
@@ -181,6 +197,7 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 		this.executor.setQueueWaitRecorder(null);
 		this.removals.forEach(Runnable::run);
 		this.removals.clear();
+		this.nodeGauges.clear();
 	}
 
 }

@@ -100,7 +100,7 @@ public class BusyPoolAgent {
 
 	/**
 	 * Binds the port and starts answering.
-	 * @throws IllegalStateException if the port cannot be bound
+	 * @throws AgentBindException if the port cannot be bound
 	 */
 	public synchronized void start() {
 		if (this.running) {
@@ -116,8 +116,7 @@ public class BusyPoolAgent {
 		}
 		catch (IOException ex) {
 			closeQuietly();
-			throw new IllegalStateException("busy-pool.agent: cannot listen on " + describe(this.address) + ": "
-					+ ex.getMessage() + "; set busy-pool.agent.port to a free port", ex);
+			throw new AgentBindException(this.address, ex);
 		}
 		sample();
 		this.running = true;

@@ -19,7 +19,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.thread.Threading;
 import org.springframework.boot.tomcat.autoconfigure.TomcatServerProperties;
 import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
@@ -73,7 +72,8 @@ public final class BusyPoolAutoConfiguration {
 
 		private static void requirePositive(String property, int value) {
 			if (value < 1) {
-				throw new InvalidConfigurationPropertyValueException(property, value, "must be 1 or more");
+				throw new InvalidBusyPoolPropertyException(property, value, "must be 1 or more",
+						"Set " + property + " to 1 or more, or remove it to use Tomcat's default.");
 			}
 		}
 
@@ -100,9 +100,10 @@ public final class BusyPoolAutoConfiguration {
 		Shedder busyPoolShedder(BusyPoolProperties properties) {
 			BusyPoolProperties.Shed shed = properties.getShed();
 			if (shed.getQueueInterval().compareTo(shed.getQueueTarget()) < 0) {
-				throw new InvalidConfigurationPropertyValueException("busy-pool.shed.queue-interval",
-						shed.getQueueInterval(), "must be at least busy-pool.shed.queue-target ("
-								+ shed.getQueueTarget() + ")");
+				throw new InvalidBusyPoolPropertyException("busy-pool.shed.queue-interval", shed.getQueueInterval(),
+						"must be at least busy-pool.shed.queue-target (" + shed.getQueueTarget() + ")",
+						"Set busy-pool.shed.queue-interval higher, or busy-pool.shed.queue-target lower "
+								+ "(defaults: 500ms and 50ms).");
 			}
 			return new Shedder(shed.isEnabled() ? new QueueTimeLimit(shed.getQueueTarget(), shed.getQueueInterval())
 					: null);
@@ -115,10 +116,11 @@ public final class BusyPoolAutoConfiguration {
 			Duration phase = shutdownPhaseTimeout(environment);
 			Duration drainDelay = properties.getShutdown().getDrainDelay();
 			if (drainDelay.compareTo(phase) >= 0) {
-				throw new InvalidConfigurationPropertyValueException("busy-pool.shutdown.drain-delay", drainDelay,
+				throw new InvalidBusyPoolPropertyException("busy-pool.shutdown.drain-delay", drainDelay,
 						"must be shorter than spring.lifecycle.timeout-per-shutdown-phase (" + phase
-								+ "), which bounds the drain delay and the time queued requests get to run; "
-								+ "lower it, or raise the phase timeout");
+								+ "), which bounds the drain delay and the time queued requests get to run",
+						"Set busy-pool.shutdown.drain-delay lower, or spring.lifecycle.timeout-per-shutdown-phase "
+								+ "higher.");
 			}
 			boolean graceful = !"immediate"
 				.equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful").trim());
@@ -144,7 +146,7 @@ public final class BusyPoolAutoConfiguration {
 		BusyPoolCheckConnector busyPoolCheckConnector(BusyPoolProperties properties, Environment environment) {
 			int port = properties.getCheck().getPort();
 			requireOwnPort(environment, "busy-pool.check.port", port, "server.port", "management.server.port");
-			return new BusyPoolCheckConnector(port);
+			return new BusyPoolCheckConnector(port, properties.getCheck().getMaxConnections());
 		}
 
 	}
@@ -189,8 +191,8 @@ public final class BusyPoolAutoConfiguration {
 				taken = 8080;
 			}
 			if (taken != null && taken == port) {
-				throw new InvalidConfigurationPropertyValueException(property, port,
-						"must differ from " + other + " (" + taken + "); use a free port, or 0 for any");
+				throw new InvalidBusyPoolPropertyException(property, port, "must differ from " + other + " (" + taken + ")",
+						"Set " + property + " to a free port of its own, or 0 to pick one.");
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.check.BusyPoolCheckFilter;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.haproxy.StateReporters;
 import io.github.busypool.shed.Shedder;
 import io.github.busypool.tomcat.BusyPoolCheckConnector;
 
@@ -37,6 +38,17 @@ public final class BusyPoolCheckAutoConfiguration {
 		BusyPoolProperties.Check check = properties.getCheck();
 		BusyPoolCheckFilter filter = new BusyPoolCheckFilter(executor::getState, check.getPath(),
 				check.isHaproxyDefault(), counters, haproxy.getIfAvailable(), checkConnector.getIfAvailable());
+		BusyPoolProperties.Check.ServerState serverState = check.getServerState();
+		try {
+			filter.setStateReporters(
+					StateReporters.of(serverState.isCheckPortOnly(), serverState.getTrustedAddresses()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidBusyPoolPropertyException("busy-pool.check.server-state.trusted-addresses",
+					serverState.getTrustedAddresses(), "must list IP addresses or CIDR ranges: " + ex.getMessage(),
+					"Set busy-pool.check.server-state.trusted-addresses to the addresses of your HAProxy nodes, "
+							+ "for example 10.0.0.0/24,192.168.1.7, or leave it empty to accept any.");
+		}
 		Shedder shed = shedder.getIfAvailable();
 		if (shed != null) {
 			filter.setShedder(shed, properties.getShed().getRequestStartHeader());
@@ -44,7 +56,9 @@ public final class BusyPoolCheckAutoConfiguration {
 		FilterRegistrationBean<BusyPoolCheckFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName("busyPoolCheckFilter");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-		registration.setDispatcherTypes(DispatcherType.REQUEST);
+		// Error dispatches too: on the check port, Tomcat's own errors (TRACE, say) must not
+		// reach the application's error page.
+		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ERROR);
 		registration.addUrlPatterns("/*");
 		return registration;
 	}

@@ -2,6 +2,8 @@ package io.github.busypool.autoconfigure;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -48,8 +50,9 @@ public class BusyPoolProperties {
 
 	public void setQueueTolerance(int queueTolerance) {
 		if (queueTolerance < 0) {
-			throw new IllegalArgumentException(
-					"busy-pool.queue-tolerance must be 0 or more, was " + queueTolerance);
+			throw new InvalidBusyPoolPropertyException("busy-pool.queue-tolerance", queueTolerance, "must be 0 or more",
+					"Set busy-pool.queue-tolerance to 0 (busy as soon as more requests wait than threads are idle) "
+							+ "or a small positive number.");
 		}
 		this.queueTolerance = queueTolerance;
 	}
@@ -70,10 +73,25 @@ public class BusyPoolProperties {
 		return this.shed;
 	}
 
+	/** The longest duration any busy-pool property accepts. */
+	static final Duration MAX_DURATION = Duration.ofHours(1);
+
+	/**
+	 * Durations are bounded so that no arithmetic on them can overflow: in nanoseconds a
+	 * long holds 292 years, and nothing here is sensibly longer than an hour.
+	 */
+	static Duration requireDuration(String property, Duration value, String example) {
+		if (value == null || value.isNegative() || value.compareTo(MAX_DURATION) > 0) {
+			throw new InvalidBusyPoolPropertyException(property, value, "must be from 0ms to 1h",
+					"Set " + property + " to a duration from 0ms to 1h, for example " + example + ".");
+		}
+		return value;
+	}
+
 	static Integer requirePort(String property, Integer port) {
 		if (port != null && (port < 0 || port > 65535)) {
-			throw new IllegalArgumentException(
-					property + " must be a port from 0 to 65535 (0 picks a free one), or unset for off, was " + port);
+			throw new InvalidBusyPoolPropertyException(property, port, "must be a port from 0 to 65535",
+					"Set " + property + " to a free port, to 0 to pick one, or leave it unset to turn it off.");
 		}
 		return port;
 	}
@@ -102,6 +120,17 @@ public class BusyPoolProperties {
 		 */
 		private Integer port;
 
+		/**
+		 * How many connections the check port keeps open at most (1 to 65535). Slow or
+		 * idle ones cost a few kilobytes each and no thread.
+		 */
+		private int maxConnections = 2048;
+
+		/**
+		 * Who may report HAProxy's view of this server (X-Haproxy-Server-State).
+		 */
+		private final ServerState serverState = new ServerState();
+
 		public Integer getPort() {
 			return this.port;
 		}
@@ -110,27 +139,35 @@ public class BusyPoolProperties {
 			this.port = requirePort("busy-pool.check.port", port);
 		}
 
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			if (maxConnections < 1 || maxConnections > 65535) {
+				throw new InvalidBusyPoolPropertyException("busy-pool.check.max-connections", maxConnections,
+						"must be from 1 to 65535",
+						"Set busy-pool.check.max-connections to a number from 1 to 65535, or remove it for 2048.");
+			}
+			this.maxConnections = maxConnections;
+		}
+
+		public ServerState getServerState() {
+			return this.serverState;
+		}
+
 		public String getPath() {
 			return this.path;
 		}
 
 		public void setPath(String path) {
-			if (path == null || path.length() < 2 || path.charAt(0) != '/' || !isPlainPath(path)) {
-				throw new IllegalArgumentException("busy-pool.check.path must start with '/' and name a path other "
-						+ "than '/', without spaces, '?', '#' or ';' (for example /busy-pool/check), was '" + path
-						+ "'");
+			String problem = CheckPath.problem(path);
+			if (problem != null) {
+				throw new InvalidBusyPoolPropertyException("busy-pool.check.path", path, problem,
+						"Set busy-pool.check.path to a plain path such as /busy-pool/check, and use the same "
+								+ "path in HAProxy's http-check send.");
 			}
 			this.path = path;
-		}
-
-		private static boolean isPlainPath(String path) {
-			for (int i = 0; i < path.length(); i++) {
-				char c = path.charAt(i);
-				if (c <= ' ' || c == '?' || c == '#' || c == ';' || c == 0x7f) {
-					return false;
-				}
-			}
-			return true;
 		}
 
 		public boolean isHaproxyDefault() {
@@ -139,6 +176,43 @@ public class BusyPoolProperties {
 
 		public void setHaproxyDefault(boolean haproxyDefault) {
 			this.haproxyDefault = haproxyDefault;
+		}
+
+		/**
+		 * Who may report HAProxy's view of this server in the X-Haproxy-Server-State
+		 * header of a check. Checks from anyone else are answered, and their header is
+		 * ignored.
+		 */
+		public static class ServerState {
+
+			/**
+			 * Whether only checks on the dedicated check port may report. Set it when the
+			 * main port faces clients and the check port only HAProxy.
+			 */
+			private boolean checkPortOnly;
+
+			/**
+			 * The addresses that may report: IP addresses or CIDR ranges (10.0.0.0/8).
+			 * Empty for any.
+			 */
+			private List<String> trustedAddresses = new ArrayList<>();
+
+			public boolean isCheckPortOnly() {
+				return this.checkPortOnly;
+			}
+
+			public void setCheckPortOnly(boolean checkPortOnly) {
+				this.checkPortOnly = checkPortOnly;
+			}
+
+			public List<String> getTrustedAddresses() {
+				return this.trustedAddresses;
+			}
+
+			public void setTrustedAddresses(List<String> trustedAddresses) {
+				this.trustedAddresses = trustedAddresses;
+			}
+
 		}
 
 	}
@@ -198,11 +272,7 @@ public class BusyPoolProperties {
 		}
 
 		public void setWeightSmoothing(Duration weightSmoothing) {
-			if (weightSmoothing == null || weightSmoothing.isNegative()) {
-				throw new IllegalArgumentException(
-						"busy-pool.agent.weight-smoothing must be 0s or more (for example 1s), was " + weightSmoothing);
-			}
-			this.weightSmoothing = weightSmoothing;
+			this.weightSmoothing = requireDuration("busy-pool.agent.weight-smoothing", weightSmoothing, "1s");
 		}
 
 	}
@@ -223,11 +293,7 @@ public class BusyPoolProperties {
 		}
 
 		public void setDrainDelay(Duration drainDelay) {
-			if (drainDelay == null || drainDelay.isNegative()) {
-				throw new IllegalArgumentException(
-						"busy-pool.shutdown.drain-delay must be 0s or more (for example 10s), was " + drainDelay);
-			}
-			this.drainDelay = drainDelay;
+			this.drainDelay = requireDuration("busy-pool.shutdown.drain-delay", drainDelay, "10s");
 		}
 
 	}
@@ -275,8 +341,9 @@ public class BusyPoolProperties {
 
 		public void setRequestStartHeader(String requestStartHeader) {
 			if (requestStartHeader == null || !requestStartHeader.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
-				throw new IllegalArgumentException("busy-pool.shed.request-start-header must be an HTTP header "
-						+ "name (for example X-Request-Start), was '" + requestStartHeader + "'");
+				throw new InvalidBusyPoolPropertyException("busy-pool.shed.request-start-header", requestStartHeader,
+						"must be an HTTP header name", "Set busy-pool.shed.request-start-header to the header "
+								+ "HAProxy sets, for example X-Request-Start.");
 			}
 			this.requestStartHeader = requestStartHeader;
 		}
@@ -286,7 +353,7 @@ public class BusyPoolProperties {
 		}
 
 		public void setQueueTarget(Duration queueTarget) {
-			this.queueTarget = requireWait("busy-pool.shed.queue-target", queueTarget, "50ms");
+			this.queueTarget = requireDuration("busy-pool.shed.queue-target", queueTarget, "50ms");
 		}
 
 		public Duration getQueueInterval() {
@@ -294,15 +361,7 @@ public class BusyPoolProperties {
 		}
 
 		public void setQueueInterval(Duration queueInterval) {
-			this.queueInterval = requireWait("busy-pool.shed.queue-interval", queueInterval, "500ms");
-		}
-
-		private static Duration requireWait(String property, Duration value, String example) {
-			if (value == null || value.isNegative() || value.compareTo(Duration.ofHours(1)) > 0) {
-				throw new IllegalArgumentException(
-						property + " must be from 0ms to 1h (for example " + example + "), was " + value);
-			}
-			return value;
+			this.queueInterval = requireDuration("busy-pool.shed.queue-interval", queueInterval, "500ms");
 		}
 
 	}

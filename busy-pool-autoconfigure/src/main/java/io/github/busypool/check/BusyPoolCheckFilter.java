@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,6 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import io.github.busypool.BusyState;
 import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.haproxy.StateReporters;
 import io.github.busypool.shed.ShedReason;
 import io.github.busypool.shed.Shedder;
 
@@ -29,7 +32,12 @@ import io.github.busypool.shed.Shedder;
  * everything else with a small {@code 404}, so that port never serves the application.
  * <p>
  * When HAProxy sends {@code X-Haproxy-Server-State} with its checks, the header is
- * recorded in a {@link HaproxyView}; a malformed one is ignored.
+ * recorded in a {@link HaproxyView} if {@link StateReporters} accepts the sender; a
+ * malformed one is ignored.
+ * <p>
+ * Registered for error dispatches too, it keeps the check port's errors (a {@code TRACE}
+ * that Tomcat refuses, say) off the application's error page: they get a small answer with
+ * the status Tomcat chose, and nothing of the application runs on the check threads.
  * <p>
  * With a {@link Shedder}, every other request is first offered to it: one it sheds (it
  * waited too long in the load balancer's queue, or the application is stopping and
@@ -50,6 +58,10 @@ public class BusyPoolCheckFilter extends HttpFilter {
 
 	private static final byte[] METHOD_NOT_ALLOWED = "method not allowed\n".getBytes(StandardCharsets.US_ASCII);
 
+	private static final byte[] BAD_REQUEST = "bad request\n".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] ERROR = "error\n".getBytes(StandardCharsets.US_ASCII);
+
 	static {
 		for (BusyState state : BusyState.values()) {
 			BODIES[state.ordinal()] = (state.label() + "\n").getBytes(StandardCharsets.US_ASCII);
@@ -67,6 +79,8 @@ public class BusyPoolCheckFilter extends HttpFilter {
 	private final HaproxyView haproxy;
 
 	private final CheckPort checkPort;
+
+	private StateReporters reporters = StateReporters.anyone();
 
 	private Shedder shedder;
 
@@ -121,6 +135,15 @@ public class BusyPoolCheckFilter extends HttpFilter {
 	@Override
 	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws IOException, ServletException {
+		if (request.getDispatcherType() == DispatcherType.ERROR) {
+			if (onCheckPort(request)) {
+				error(request, response);
+			}
+			else {
+				chain.doFilter(request, response);
+			}
+			return;
+		}
 		String uri = request.getRequestURI();
 		if (uri.equals(this.checkUri)) {
 			String method = request.getMethod();
@@ -144,6 +167,14 @@ public class BusyPoolCheckFilter extends HttpFilter {
 		else {
 			chain.doFilter(request, response);
 		}
+	}
+
+	/**
+	 * Sets who may report HAProxy's view; anyone by default.
+	 * @param reporters the policy
+	 */
+	public void setStateReporters(StateReporters reporters) {
+		this.reporters = reporters;
 	}
 
 	/**
@@ -187,12 +218,34 @@ public class BusyPoolCheckFilter extends HttpFilter {
 	private void answer(String method, HttpServletRequest request, HttpServletResponse response)
 			throws IOException {
 		BusyState current = this.state.get();
-		this.counters.increment(onCheckPort(request) ? CheckVia.PORT : CheckVia.FILTER, current);
+		boolean onCheckPort = onCheckPort(request);
+		this.counters.increment(onCheckPort ? CheckVia.PORT : CheckVia.FILTER, current);
 		if (this.haproxy != null) {
-			this.haproxy.record(request.getHeader(SERVER_STATE_HEADER));
+			String header = request.getHeader(SERVER_STATE_HEADER);
+			if (header != null && this.reporters.accepts(onCheckPort, request.getRemoteAddr())) {
+				this.haproxy.record(header);
+			}
 		}
 		write(response, (current == BusyState.FREE) ? HttpServletResponse.SC_OK
 				: HttpServletResponse.SC_SERVICE_UNAVAILABLE, BODIES[current.ordinal()], !"HEAD".equals(method));
+	}
+
+	/** A small answer for an error on the check port, whatever Tomcat's status was. */
+	private static void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+		int status = (code instanceof Integer value && value >= 400 && value < 600) ? value
+				: HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+		byte[] body = switch (status) {
+			case HttpServletResponse.SC_BAD_REQUEST -> BAD_REQUEST;
+			case HttpServletResponse.SC_NOT_FOUND -> NOT_FOUND;
+			case HttpServletResponse.SC_METHOD_NOT_ALLOWED -> METHOD_NOT_ALLOWED;
+			default -> ERROR;
+		};
+		if (response.isCommitted()) {
+			return;
+		}
+		response.resetBuffer();
+		write(response, status, body, !"HEAD".equals(request.getMethod()));
 	}
 
 	private static void refuse(HttpServletResponse response) throws IOException {

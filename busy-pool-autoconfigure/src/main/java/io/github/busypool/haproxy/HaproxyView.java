@@ -10,11 +10,14 @@ import java.util.function.LongSupplier;
  * What the HAProxy nodes checking this server last said of it, one entry per node, from
  * the {@code X-Haproxy-Server-State} header of their checks. Malformed headers are
  * ignored, and at most {@link #MAX_NODES} nodes are kept, so that no client can grow it.
- * A node that has not checked for {@link #STALE_AFTER_MILLIS} reads as stale.
+ * A node that has not checked for {@link #STALE_AFTER_MILLIS} reads as stale, and makes
+ * way for a new node when the table is full: forged names fill it for a minute at most
+ * after they stop, and a real node is then recorded at its next check. Who may report at
+ * all is the caller's choice (see {@link StateReporters}).
  */
 public final class HaproxyView {
 
-	/** At most this many HAProxy nodes are tracked; later ones are ignored. */
+	/** At most this many HAProxy nodes are tracked; later ones wait until one goes stale. */
 	public static final int MAX_NODES = 32;
 
 	/** After this long without a check, a node's values are no longer current. */
@@ -25,6 +28,9 @@ public final class HaproxyView {
 	private final LongSupplier clock;
 
 	private volatile Consumer<Node> onNewNode = (node) -> {
+	};
+
+	private volatile Consumer<Node> onRemovedNode = (node) -> {
 	};
 
 	public HaproxyView() {
@@ -45,23 +51,44 @@ public final class HaproxyView {
 		if (state == null) {
 			return false;
 		}
+		long now = this.clock.getAsLong();
 		Node node = this.nodes.get(state.node());
-		boolean created = false;
 		if (node == null) {
-			if (this.nodes.size() >= MAX_NODES) {
+			node = add(state.node(), now);
+			if (node == null) {
 				return false;
 			}
-			Node fresh = new Node(state.node());
-			node = this.nodes.putIfAbsent(state.node(), fresh);
-			created = (node == null);
-			node = created ? fresh : node;
 		}
 		node.state = state;
-		node.at = this.clock.getAsLong();
-		if (created) {
-			this.onNewNode.accept(node);
-		}
+		node.at = now;
 		return true;
+	}
+
+	/** Adds a node, making way for it if need be; new nodes are rare, so this may lock. */
+	private synchronized Node add(String name, long now) {
+		Node node = this.nodes.get(name);
+		if (node != null) {
+			return node;
+		}
+		if (this.nodes.size() >= MAX_NODES && !evictStale(now)) {
+			return null;
+		}
+		node = new Node(name);
+		node.at = now;
+		this.nodes.put(name, node);
+		this.onNewNode.accept(node);
+		return node;
+	}
+
+	private boolean evictStale(long now) {
+		boolean evicted = false;
+		for (Node node : this.nodes.values()) {
+			if (now - node.at > STALE_AFTER_MILLIS && this.nodes.remove(node.name, node)) {
+				this.onRemovedNode.accept(node);
+				evicted = true;
+			}
+		}
+		return evicted;
 	}
 
 	/**
@@ -79,6 +106,15 @@ public final class HaproxyView {
 	 */
 	public void onNewNode(Consumer<Node> onNewNode) {
 		this.onNewNode = onNewNode;
+	}
+
+	/**
+	 * Sets what to do when a stale node is dropped to make way for a new one (metrics
+	 * remove its gauges). It runs on the thread that answered the check.
+	 * @param onRemovedNode the callback
+	 */
+	public void onRemovedNode(Consumer<Node> onRemovedNode) {
+		this.onRemovedNode = onRemovedNode;
 	}
 
 	/**

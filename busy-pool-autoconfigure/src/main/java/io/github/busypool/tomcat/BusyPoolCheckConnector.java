@@ -18,6 +18,15 @@ import io.github.busypool.check.CheckPort;
  * <p>
  * The connector shares the web application with the main port but no threads, no queue
  * and no connection limit with it.
+ * <p>
+ * Slow or idle clients cannot starve it: Tomcat's NIO connector parses headers without
+ * holding a thread, so a connection that sends its headers a byte at a time, or sits idle
+ * between keep-alive checks, costs a few kilobytes of buffers and none of the two threads.
+ * It keeps up to {@code busy-pool.check.max-connections} (2,048) connections (small buffers, 4 KB of
+ * headers at most), closes one that stalls for {@link #TIMEOUT_MILLIS}, and so a probe is
+ * answered at once while a thousand such clients are connected. A client that opens more
+ * than that can still fill it, as any listener can be filled: the port is meant for the
+ * load balancers only (see the README's Security section).
  */
 public class BusyPoolCheckConnector
 		implements WebServerFactoryCustomizer<TomcatWebServerFactory>, CheckPort, Ordered {
@@ -25,11 +34,17 @@ public class BusyPoolCheckConnector
 	/** Threads of the check connector's own executor. */
 	static final int THREADS = 2;
 
-	/** Connections the check connector keeps open at most; more wait in the backlog. */
-	static final int MAX_CONNECTIONS = 64;
+	/** Connections waiting in the kernel's backlog, at most. */
+	static final int ACCEPT_COUNT = 512;
 
-	/** Idle connections are closed after this long, in milliseconds. */
-	static final int TIMEOUT_MILLIS = 5_000;
+	/** Stalled or idle connections are closed after this long, in milliseconds. */
+	static final int TIMEOUT_MILLIS = 2_000;
+
+	/** A check's headers are small; HAProxy's with send-state take about 200 bytes. */
+	static final int MAX_HEADER_BYTES = 4096;
+
+	/** Socket buffers per connection, each way. */
+	static final int BUFFER_BYTES = 1024;
 
 	private final Connector connector;
 
@@ -38,21 +53,25 @@ public class BusyPoolCheckConnector
 	/**
 	 * Creates the connector.
 	 * @param port the port, or 0 for a free one
+	 * @param maxConnections the connections it keeps open at most
 	 */
-	public BusyPoolCheckConnector(int port) {
+	public BusyPoolCheckConnector(int port, int maxConnections) {
 		Connector connector = new Connector(TomcatWebServerFactory.DEFAULT_PROTOCOL);
 		connector.setPort(port);
 		if (connector.getProtocolHandler() instanceof AbstractHttp11Protocol<?> protocol) {
 			protocol.setMaxThreads(THREADS);
 			protocol.setMinSpareThreads(1);
-			protocol.setMaxConnections(MAX_CONNECTIONS);
-			protocol.setAcceptCount(MAX_CONNECTIONS);
+			protocol.setMaxConnections(maxConnections);
+			protocol.setAcceptCount(ACCEPT_COUNT);
 			protocol.setConnectionTimeout(TIMEOUT_MILLIS);
 			protocol.setKeepAliveTimeout(TIMEOUT_MILLIS);
 			protocol.setMaxKeepAliveRequests(100);
-			protocol.setMaxHttpHeaderSize(8192);
+			protocol.setMaxHttpHeaderSize(MAX_HEADER_BYTES);
 			protocol.setMaxSwallowSize(0);
+			protocol.setMaxTrailerSize(0);
 		}
+		connector.setProperty("socket.appReadBufSize", Integer.toString(BUFFER_BYTES));
+		connector.setProperty("socket.appWriteBufSize", Integer.toString(BUFFER_BYTES));
 		this.connector = connector;
 	}
 
