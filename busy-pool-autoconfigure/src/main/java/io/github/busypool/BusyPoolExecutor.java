@@ -36,6 +36,9 @@ public class BusyPoolExecutor extends ThreadPoolExecutor {
 
 	private final BusyTracker tracker;
 
+	/** The counts the tracker reads, made once so that tracking allocates nothing. */
+	private final BusyTracker.Counts counts;
+
 	private final TransitionDispatcher dispatcher;
 
 	private volatile QueueWaitRecorder queueWaitRecorder;
@@ -64,6 +67,19 @@ public class BusyPoolExecutor extends ThreadPoolExecutor {
 		Phase first = Phase.initial();
 		this.dispatcher = new TransitionDispatcher(first, maxThreads, "busy-pool-events");
 		this.tracker = new BusyTracker(queueTolerance, first, this.dispatcher::wake);
+		this.counts = new BusyTracker.Counts() {
+
+			@Override
+			public int submitted() {
+				return getSubmittedCount();
+			}
+
+			@Override
+			public int threads() {
+				return getPoolSizeNoLock();
+			}
+
+		};
 		this.dispatcher.start();
 	}
 
@@ -107,23 +123,8 @@ public class BusyPoolExecutor extends ThreadPoolExecutor {
 		}
 	}
 
-	/**
-	 * Brings the state in line with the counts, unless it is already {@code leaning}.
-	 * <p>
-	 * A submitted task can only make the pool busier (a thread Tomcat starts for it adds
-	 * as much idle capacity as the task takes), and a finished task only freer, so each
-	 * skips the counts when the state already leans its way. That stays true under races:
-	 * the skipping thread changed its count before it read the state, and whoever changes
-	 * the state after that read re-reads the counts after its compare-and-set, so it sees
-	 * the change.
-	 */
 	private void track(BusyState leaning) {
-		if (this.tracker.current().state == leaning) {
-			return;
-		}
-		while (this.tracker.update(getSubmittedCount(), getPoolSizeNoLock())) {
-			// We changed the state, or lost a race to: decide again on fresh counts.
-		}
+		this.tracker.track(leaning, this.counts);
 	}
 
 	/**

@@ -33,6 +33,42 @@ final class BusyTracker {
 	}
 
 	/**
+	 * Where {@link #track} reads the counts: the pool's, without a lock.
+	 */
+	interface Counts {
+
+		/** Tasks submitted and not yet completed (queued plus running). */
+		int submitted();
+
+		/** Threads in the pool. */
+		int threads();
+
+	}
+
+	/**
+	 * Brings the state in line with the counts after one task was submitted ({@code leaning}
+	 * {@link BusyState#BUSY}) or completed ({@link BusyState#FREE}), having changed the
+	 * submitted count first.
+	 * <p>
+	 * A submitted task can only make the pool busier (a thread started for it adds as much
+	 * idle capacity as the task takes), and a finished task only freer, so each skips the
+	 * counts when the state already leans its way. That stays true under races: the
+	 * skipping thread changed its count before it read the state, and whoever changes the
+	 * state after that read re-reads the counts after its compare-and-set, so it sees the
+	 * change.
+	 * @param leaning the way this event can move the state
+	 * @param counts where the counts are read
+	 */
+	void track(BusyState leaning, Counts counts) {
+		if (this.current.get().state == leaning) {
+			return;
+		}
+		while (update(counts.submitted(), counts.threads())) {
+			// We changed the state, or lost a race to: decide again on fresh counts.
+		}
+	}
+
+	/**
 	 * Brings the state in line with the given counts.
 	 * @param submitted tasks submitted and not yet completed (queued plus running)
 	 * @param threads threads in the pool

@@ -19,14 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Several submitters, hundreds of thousands of tasks of mixed lengths: every task runs,
+ * Eight submitters, a million tasks of mixed lengths: every task runs,
  * transitions alternate without gaps, and the quiet pool reports free.
  */
 class BusyPoolExecutorStressTests {
 
-	private static final int SUBMITTERS = 4;
+	private static final int SUBMITTERS = 8;
 
-	private static final int TASKS_PER_SUBMITTER = 100_000;
+	private static final int TASKS_PER_SUBMITTER = 125_000;
 
 	private static final int TOTAL = SUBMITTERS * TASKS_PER_SUBMITTER;
 
