@@ -35,7 +35,7 @@ final class Backend implements AutoCloseable {
 		.version(HttpClient.Version.HTTP_1_1)
 		.build();
 
-	private static final Pattern VALUE = Pattern.compile("\"statistic\":\"VALUE\",\"value\":([-0-9.E]+)");
+	private static final Pattern VALUE = Pattern.compile("\"statistic\":\"(?:VALUE|COUNT)\",\"value\":([-0-9.E]+)");
 
 	final String name;
 
