@@ -27,6 +27,12 @@ class AgentBindFailureAnalyzer extends AbstractFailureAnalyzer<AgentBindExceptio
 							+ address.getPort() + ".",
 					cause);
 		}
+		if (String.valueOf(reason).contains("Permission denied")) {
+			return new FailureAnalysis(
+					"busy-pool's HAProxy agent could not listen on " + where + ": busy-pool.agent.port "
+							+ address.getPort() + " needs privileges this process lacks (" + reason + ").",
+					"Set busy-pool.agent.port to a port above 1023 (0 picks one).", cause);
+		}
 		return new FailureAnalysis(
 				"busy-pool's HAProxy agent could not listen on " + where + " (" + reason + "). The address comes from "
 						+ "busy-pool.agent.address, else server.address.",

@@ -25,7 +25,8 @@ class CheckPortFailureAnalyzer extends AbstractFailureAnalyzer<ConnectorStartFai
 			return null;
 		}
 		return new FailureAnalysis("busy-pool's check connector could not listen on busy-pool.check.port "
-				+ checkPort + ": the port is in use, or the address (server.address) is not this host's.",
+				+ checkPort + ": the port is in use, needs privileges (below 1024), or the address "
+				+ "(server.address) is not this host's.",
 				"Set busy-pool.check.port to a free port (0 picks one), or stop the process that listens on "
 						+ checkPort + ".",
 				cause);
