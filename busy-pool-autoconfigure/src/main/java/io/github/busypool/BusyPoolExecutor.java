@@ -26,7 +26,7 @@ import io.github.busypool.BusyTracker.Phase;
  * starts the min spare ones. On {@link #shutdown} the state becomes
  * {@link BusyState#DRAINING} for good.
  */
-public class BusyPoolExecutor extends ThreadPoolExecutor {
+public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 
 	private static final long KEEP_ALIVE_SECONDS = 60;
 
@@ -195,6 +195,7 @@ public class BusyPoolExecutor extends ThreadPoolExecutor {
 	 * thread. Replaces any set before.
 	 * @param listeners the listeners
 	 */
+	@Override
 	public void setListeners(List<? extends BusyStateListener> listeners) {
 		this.dispatcher.setListeners(List.copyOf(listeners));
 	}
@@ -205,14 +206,12 @@ public class BusyPoolExecutor extends ThreadPoolExecutor {
 	 * recorder is {@code null}, are passed to Tomcat's pool as they are.
 	 * @param recorder the recorder, or {@code null}
 	 */
+	@Override
 	public void setQueueWaitRecorder(QueueWaitRecorder recorder) {
 		this.queueWaitRecorder = recorder;
 	}
 
-	/**
-	 * Returns the current state.
-	 * @return the state
-	 */
+	@Override
 	public BusyState getState() {
 		return this.tracker.current().state;
 	}
@@ -226,20 +225,19 @@ public class BusyPoolExecutor extends ThreadPoolExecutor {
 		return (phase.state == BusyState.BUSY) ? Instant.ofEpochMilli(phase.startMillis) : null;
 	}
 
-	/**
-	 * Returns the total time the pool has spent busy, including a busy period in
-	 * progress.
-	 * @return the time spent busy
-	 */
+	@Override
+	public PoolSnapshot snapshot() {
+		Phase phase = this.tracker.current();
+		return PoolSnapshot.of(phase.state, getSubmittedCount(), getPoolSizeNoLock(), getMaximumPoolSize(),
+				(phase.state == BusyState.BUSY) ? Instant.ofEpochMilli(phase.startMillis) : null);
+	}
+
+	@Override
 	public Duration getBusyTime() {
 		return Duration.ofNanos(this.tracker.current().busyNanosUntil(System.nanoTime()));
 	}
 
-	/**
-	 * Returns how many transitions into the given state have been made.
-	 * @param state {@link BusyState#BUSY} or {@link BusyState#FREE}
-	 * @return the number of transitions
-	 */
+	@Override
 	public long getTransitionCount(BusyState state) {
 		Phase phase = this.tracker.current();
 		return switch (state) {

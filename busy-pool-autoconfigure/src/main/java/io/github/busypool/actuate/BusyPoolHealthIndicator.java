@@ -6,13 +6,14 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
-import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.BusyPool;
 import io.github.busypool.BusyState;
+import io.github.busypool.PoolSnapshot;
 
 /**
  * {@link org.springframework.boot.health.contributor.HealthIndicator} for a
- * {@link BusyPoolExecutor}: {@code UP} when free, {@code OUT_OF_SERVICE} when busy or
- * draining.
+ * {@link BusyPool}: {@code UP} when free, {@code OUT_OF_SERVICE} when busy or draining.
+ * Its details come from one {@link PoolSnapshot}, so they agree with each other.
  */
 public class BusyPoolHealthIndicator extends AbstractHealthIndicator {
 
@@ -28,23 +29,24 @@ public class BusyPoolHealthIndicator extends AbstractHealthIndicator {
 
 	static final String BUSY_SINCE = "busySince";
 
-	private final BusyPoolExecutor executor;
+	private final BusyPool pool;
 
-	public BusyPoolHealthIndicator(BusyPoolExecutor executor) {
+	public BusyPoolHealthIndicator(BusyPool pool) {
 		super("Busy pool health check failed");
-		this.executor = executor;
+		this.pool = pool;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		BusyState state = this.executor.getState();
-		Instant busySince = this.executor.getBusySince();
+		PoolSnapshot snapshot = this.pool.snapshot();
+		BusyState state = snapshot.state();
+		Instant busySince = snapshot.busySince();
 		builder.status((state == BusyState.FREE) ? Status.UP : Status.OUT_OF_SERVICE)
 			.withDetail(STATE, state.label())
-			.withDetail(ACTIVE_THREADS, this.executor.getActiveCount())
-			.withDetail(IDLE_THREADS, this.executor.getIdleCount())
-			.withDetail(QUEUED, this.executor.getQueueSize())
-			.withDetail(MAX_THREADS, this.executor.getMaximumPoolSize());
+			.withDetail(ACTIVE_THREADS, snapshot.activeThreads())
+			.withDetail(IDLE_THREADS, snapshot.idleThreads())
+			.withDetail(QUEUED, snapshot.queued())
+			.withDetail(MAX_THREADS, snapshot.maxThreads());
 		if (busySince != null) {
 			builder.withDetail(BUSY_SINCE, busySince.toString());
 		}

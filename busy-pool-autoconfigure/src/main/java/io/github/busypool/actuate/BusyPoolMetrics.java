@@ -15,7 +15,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.noop.NoopTimer;
 
-import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.BusyPool;
 import io.github.busypool.BusyState;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
@@ -25,14 +25,14 @@ import io.github.busypool.shed.ShedReason;
 import io.github.busypool.shed.Shedder;
 
 /**
- * {@link MeterBinder} for a {@link BusyPoolExecutor}: its state, threads, queue, queue
+ * {@link MeterBinder} for a {@link BusyPool}: its state, threads, queue, queue
  * wait, transitions, busy time, the checks answered, and what each HAProxy node says of
  * this server ({@code busypool.haproxy.*}, tag {@code node}). Gauges read the pool itself
  * when a registry polls them; the only per-task cost is the queue-wait timer.
  */
 public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 
-	private final BusyPoolExecutor executor;
+	private final BusyPool executor;
 
 	private final CheckCounters checks;
 
@@ -55,7 +55,7 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	 * @param checks the counted checks
 	 * @param checkPaths the check paths to report, even before their first check
 	 */
-	public BusyPoolMetrics(BusyPoolExecutor executor, CheckCounters checks, List<CheckVia> checkPaths) {
+	public BusyPoolMetrics(BusyPool executor, CheckCounters checks, List<CheckVia> checkPaths) {
 		this(executor, checks, checkPaths, null);
 	}
 
@@ -66,7 +66,7 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	 * @param checkPaths the check paths to report, even before their first check
 	 * @param haproxy HAProxy's view, or {@code null}
 	 */
-	public BusyPoolMetrics(BusyPoolExecutor executor, CheckCounters checks, List<CheckVia> checkPaths,
+	public BusyPoolMetrics(BusyPool executor, CheckCounters checks, List<CheckVia> checkPaths,
 			HaproxyView haproxy) {
 		this.executor = executor;
 		this.checks = checks;
@@ -86,23 +86,23 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 
 	@Override
 	public synchronized void bindTo(MeterRegistry registry) {
-		BusyPoolExecutor pool = this.executor;
+		BusyPool pool = this.executor;
 		add(registry, Gauge.builder("busypool.state", pool, (p) -> p.getState().code())
 			.description("The state of the pool: 0 free, 1 busy, 2 draining")
 			.register(registry));
-		add(registry, Gauge.builder("busypool.threads.active", pool, BusyPoolExecutor::getActiveCount)
+		add(registry, Gauge.builder("busypool.threads.active", pool, (p) -> p.snapshot().activeThreads())
 			.description("Threads running a task")
 			.baseUnit("threads")
 			.register(registry));
-		add(registry, Gauge.builder("busypool.threads.idle", pool, BusyPoolExecutor::getIdleCount)
+		add(registry, Gauge.builder("busypool.threads.idle", pool, (p) -> p.snapshot().idleThreads())
 			.description("Pool threads not running a task")
 			.baseUnit("threads")
 			.register(registry));
-		add(registry, Gauge.builder("busypool.threads.max", pool, BusyPoolExecutor::getMaximumPoolSize)
+		add(registry, Gauge.builder("busypool.threads.max", pool, (p) -> p.snapshot().maxThreads())
 			.description("The maximum number of threads")
 			.baseUnit("threads")
 			.register(registry));
-		add(registry, Gauge.builder("busypool.queue.size", pool, BusyPoolExecutor::getQueueSize)
+		add(registry, Gauge.builder("busypool.queue.size", pool, (p) -> p.snapshot().queued())
 			.description("Tasks waiting for a thread")
 			.baseUnit("tasks")
 			.register(registry));

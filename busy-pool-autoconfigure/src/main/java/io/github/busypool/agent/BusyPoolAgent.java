@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.BusyPool;
+import io.github.busypool.PoolSnapshot;
 import io.github.busypool.BusyState;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
@@ -57,7 +58,7 @@ public class BusyPoolAgent {
 
 	private static final Log logger = LogFactory.getLog(BusyPoolAgent.class);
 
-	private final BusyPoolExecutor pool;
+	private final BusyPool pool;
 
 	private final InetSocketAddress address;
 
@@ -90,7 +91,7 @@ public class BusyPoolAgent {
 	 * @param maxconn the {@code maxconn} to send, or 0 to send none
 	 * @param counters where answered checks are counted
 	 */
-	public BusyPoolAgent(BusyPoolExecutor pool, InetSocketAddress address, Duration smoothing, int maxconn,
+	public BusyPoolAgent(BusyPool pool, InetSocketAddress address, Duration smoothing, int maxconn,
 			CheckCounters counters) {
 		this.pool = pool;
 		this.address = address;
@@ -220,8 +221,8 @@ public class BusyPoolAgent {
 	}
 
 	private void sample() {
-		BusyPoolExecutor pool = this.pool;
-		this.replies.sample(pool.getSubmittedCount(), pool.getMaximumPoolSize(), System.nanoTime());
+		PoolSnapshot snapshot = this.pool.snapshot();
+		this.replies.sample(snapshot.inFlight(), snapshot.maxThreads(), System.nanoTime());
 	}
 
 	/**

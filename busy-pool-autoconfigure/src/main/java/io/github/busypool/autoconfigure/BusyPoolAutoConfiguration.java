@@ -28,6 +28,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
+import io.github.busypool.BusyPool;
 import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyStateListener;
 import io.github.busypool.agent.BusyPoolAgent;
@@ -158,7 +159,7 @@ public final class BusyPoolAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		BusyPoolAgent busyPoolAgent(BusyPoolExecutor executor, BusyPoolProperties properties,
+		BusyPoolAgent busyPoolAgent(BusyPool pool, BusyPoolProperties properties,
 				CheckCounters counters, Environment environment) {
 			BusyPoolProperties.Agent agent = properties.getAgent();
 			int port = agent.getPort();
@@ -170,8 +171,8 @@ public final class BusyPoolAutoConfiguration {
 			}
 			InetSocketAddress bind = (address != null) ? new InetSocketAddress(address, port)
 					: new InetSocketAddress(port);
-			int maxconn = agent.isSendMaxconn() ? executor.getMaximumPoolSize() : 0;
-			return new BusyPoolAgent(executor, bind, agent.getWeightSmoothing(), maxconn, counters);
+			int maxconn = agent.isSendMaxconn() ? pool.snapshot().maxThreads() : 0;
+			return new BusyPoolAgent(pool, bind, agent.getWeightSmoothing(), maxconn, counters);
 		}
 
 		@Bean

@@ -12,7 +12,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
 
-import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.BusyPool;
 import io.github.busypool.check.BusyPoolCheckFilter;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.haproxy.HaproxyView;
@@ -27,16 +27,16 @@ import io.github.busypool.tomcat.BusyPoolCheckConnector;
  */
 @AutoConfiguration(after = BusyPoolAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
-@ConditionalOnBean(BusyPoolExecutor.class)
+@ConditionalOnBean(BusyPool.class)
 public final class BusyPoolCheckAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "busyPoolCheckFilter")
-	FilterRegistrationBean<BusyPoolCheckFilter> busyPoolCheckFilter(BusyPoolExecutor executor,
+	FilterRegistrationBean<BusyPoolCheckFilter> busyPoolCheckFilter(BusyPool pool,
 			BusyPoolProperties properties, CheckCounters counters, ObjectProvider<HaproxyView> haproxy,
 			ObjectProvider<BusyPoolCheckConnector> checkConnector, ObjectProvider<Shedder> shedder) {
 		BusyPoolProperties.Check check = properties.getCheck();
-		BusyPoolCheckFilter filter = new BusyPoolCheckFilter(executor::getState, check.getPath(),
+		BusyPoolCheckFilter filter = new BusyPoolCheckFilter(pool::getState, check.getPath(),
 				check.isHaproxyDefault(), counters, haproxy.getIfAvailable(), checkConnector.getIfAvailable());
 		BusyPoolProperties.Check.ServerState serverState = check.getServerState();
 		try {

@@ -8,7 +8,7 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
-import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.BusyPool;
 import io.github.busypool.actuate.BusyPoolHealthIndicator;
 
 /**
@@ -17,14 +17,14 @@ import io.github.busypool.actuate.BusyPoolHealthIndicator;
  */
 @AutoConfiguration(after = BusyPoolAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean(BusyPoolExecutor.class)
+@ConditionalOnBean(BusyPool.class)
 @ConditionalOnEnabledHealthIndicator("busypool")
 public final class BusyPoolHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "busyPoolHealthIndicator")
-	BusyPoolHealthIndicator busyPoolHealthIndicator(BusyPoolExecutor executor) {
-		return new BusyPoolHealthIndicator(executor);
+	BusyPoolHealthIndicator busyPoolHealthIndicator(BusyPool pool) {
+		return new BusyPoolHealthIndicator(pool);
 	}
 
 }

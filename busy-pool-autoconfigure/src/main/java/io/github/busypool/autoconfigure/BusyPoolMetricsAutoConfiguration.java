@@ -12,7 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.BusyPool;
 import io.github.busypool.actuate.BusyPoolMetrics;
 import io.github.busypool.agent.BusyPoolAgent;
 import io.github.busypool.check.CheckCounters;
@@ -26,12 +26,12 @@ import io.github.busypool.tomcat.BusyPoolCheckConnector;
  */
 @AutoConfiguration(after = BusyPoolAutoConfiguration.class)
 @ConditionalOnClass(MeterBinder.class)
-@ConditionalOnBean(BusyPoolExecutor.class)
+@ConditionalOnBean(BusyPool.class)
 public final class BusyPoolMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	BusyPoolMetrics busyPoolMetrics(BusyPoolExecutor executor, CheckCounters counters,
+	BusyPoolMetrics busyPoolMetrics(BusyPool pool, CheckCounters counters,
 			ObjectProvider<HaproxyView> haproxy, ObjectProvider<BusyPoolCheckConnector> checkConnector,
 			ObjectProvider<BusyPoolAgent> agent, ObjectProvider<Shedder> shedder) {
 		List<CheckVia> vias = new ArrayList<>();
@@ -42,7 +42,7 @@ public final class BusyPoolMetricsAutoConfiguration {
 		if (agent.getIfAvailable() != null) {
 			vias.add(CheckVia.AGENT);
 		}
-		BusyPoolMetrics metrics = new BusyPoolMetrics(executor, counters, vias, haproxy.getIfAvailable());
+		BusyPoolMetrics metrics = new BusyPoolMetrics(pool, counters, vias, haproxy.getIfAvailable());
 		Shedder shed = shedder.getIfAvailable();
 		return (shed != null) ? metrics.withShedder(shed) : metrics;
 	}
