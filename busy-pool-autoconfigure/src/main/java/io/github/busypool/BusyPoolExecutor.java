@@ -221,7 +221,10 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 	 * @return the start of the current busy period, or {@code null}
 	 */
 	public Instant getBusySince() {
-		Phase phase = this.tracker.current();
+		return busySince(this.tracker.current());
+	}
+
+	private static Instant busySince(Phase phase) {
 		return (phase.state == BusyState.BUSY) ? Instant.ofEpochMilli(phase.startMillis) : null;
 	}
 
@@ -229,7 +232,7 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 	public PoolSnapshot snapshot() {
 		Phase phase = this.tracker.current();
 		return PoolSnapshot.of(phase.state, getSubmittedCount(), getPoolSizeNoLock(), getMaximumPoolSize(),
-				(phase.state == BusyState.BUSY) ? Instant.ofEpochMilli(phase.startMillis) : null);
+				busySince(phase));
 	}
 
 	@Override

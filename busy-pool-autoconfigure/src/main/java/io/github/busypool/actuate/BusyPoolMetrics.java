@@ -172,7 +172,8 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 			HaproxyServerState state = n.current();
 			return (state != null) ? value.applyAsDouble(state) : Double.NaN;
 		}).description(description).tag("node", node.name()).register(registry);
-		add(registry, gauge);
+		// Kept per node only, not in the removals: nodes come and go (stale ones make way
+		// for new ones), and each must take its gauges with it.
 		this.nodeGauges.computeIfAbsent(node.name(), (key) -> new ArrayList<>()).add(gauge);
 	}
 
@@ -193,10 +194,14 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	 */
 	@Override
 	public synchronized void close() {
+		MeterRegistry registry = this.registry;
 		this.registry = null;
 		this.executor.setQueueWaitRecorder(null);
 		this.removals.forEach(Runnable::run);
 		this.removals.clear();
+		if (registry != null) {
+			this.nodeGauges.values().forEach((gauges) -> gauges.forEach(registry::remove));
+		}
 		this.nodeGauges.clear();
 	}
 

@@ -9,10 +9,6 @@ package io.github.busypool.autoconfigure;
  */
 public class InvalidBusyPoolPropertyException extends IllegalArgumentException {
 
-	private final String property;
-
-	private final transient Object value;
-
 	private final String action;
 
 	/**
@@ -24,24 +20,18 @@ public class InvalidBusyPoolPropertyException extends IllegalArgumentException {
 	 */
 	public InvalidBusyPoolPropertyException(String property, Object value, String reason, String action) {
 		super(property + " " + reason + ", was " + describe(value));
-		this.property = property;
-		this.value = value;
 		this.action = action;
 	}
 
-	public String getProperty() {
-		return this.property;
-	}
-
-	public Object getValue() {
-		return this.value;
-	}
-
+	/**
+	 * Returns what to do about it, for the failure report.
+	 * @return the action
+	 */
 	public String getAction() {
 		return this.action;
 	}
 
-	static String describe(Object value) {
+	private static String describe(Object value) {
 		return (value instanceof CharSequence) ? "'" + value + "'" : String.valueOf(value);
 	}
 

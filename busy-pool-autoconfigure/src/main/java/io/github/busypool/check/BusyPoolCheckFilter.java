@@ -232,6 +232,9 @@ public class BusyPoolCheckFilter extends HttpFilter {
 
 	/** A small answer for an error on the check port, whatever Tomcat's status was. */
 	private static void error(HttpServletRequest request, HttpServletResponse response) throws IOException {
+		if (response.isCommitted()) {
+			return;
+		}
 		Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
 		int status = (code instanceof Integer value && value >= 400 && value < 600) ? value
 				: HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
@@ -241,9 +244,6 @@ public class BusyPoolCheckFilter extends HttpFilter {
 			case HttpServletResponse.SC_METHOD_NOT_ALLOWED -> METHOD_NOT_ALLOWED;
 			default -> ERROR;
 		};
-		if (response.isCommitted()) {
-			return;
-		}
 		response.resetBuffer();
 		write(response, status, body, !"HEAD".equals(request.getMethod()));
 	}

@@ -1,6 +1,5 @@
 package io.github.busypool.haproxy;
 
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -131,12 +130,16 @@ public final class StateReporters {
 					return false;
 				}
 			}
-			if (this.bits == 0) {
-				return true;
+			// The first bits/8 whole bytes must be equal, then the top bits%8 of the next.
+			int whole = this.bits / 8;
+			for (int i = 0; i < whole; i++) {
+				if (candidate[i] != this.network[i]) {
+					return false;
+				}
 			}
-			BigInteger mask = BigInteger.ONE.shiftLeft(this.bits).subtract(BigInteger.ONE)
-				.shiftLeft(this.network.length * 8 - this.bits);
-			return new BigInteger(1, candidate).and(mask).equals(new BigInteger(1, this.network).and(mask));
+			int rest = this.bits % 8;
+			int mask = (0xff << (8 - rest)) & 0xff;
+			return rest == 0 || (candidate[whole] & mask) == (this.network[whole] & mask);
 		}
 
 		/** An IPv4 address as IPv4-mapped IPv6, or the reverse; null if it is neither. */

@@ -40,6 +40,8 @@ class HaproxyNodeMetricsTests {
 		finally {
 			pool.shutdownGracefully(Duration.ofSeconds(10));
 		}
+		// Closing removes the gauges of the nodes still there.
+		assertThat(registry.find("busypool.haproxy.up").gauges()).isEmpty();
 	}
 
 	private static String header(String node) {

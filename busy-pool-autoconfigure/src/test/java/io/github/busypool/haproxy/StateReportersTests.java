@@ -38,6 +38,17 @@ class StateReportersTests {
 	}
 
 	@Test
+	void prefixesNeedNotEndOnAByte() {
+		StateReporters reporters = StateReporters.of(false, List.of("192.168.4.0/22", "2001:db8::/33"));
+		assertThat(reporters.accepts(false, "192.168.4.0")).isTrue();
+		assertThat(reporters.accepts(false, "192.168.7.255")).isTrue();
+		assertThat(reporters.accepts(false, "192.168.8.0")).isFalse();
+		assertThat(reporters.accepts(false, "192.168.3.255")).isFalse();
+		assertThat(reporters.accepts(false, "2001:db8:7fff::1")).isTrue();
+		assertThat(reporters.accepts(false, "2001:db8:8000::1")).isFalse();
+	}
+
+	@Test
 	void whatIsNotALiteralIsRefusedWithoutALookup() {
 		StateReporters reporters = StateReporters.of(false, List.of("0.0.0.0/0"));
 		assertThat(reporters.accepts(false, "1.2.3.4")).isTrue();
