@@ -1,9 +1,9 @@
 package io.github.busypool;
 
 /**
- * The state of a {@link BusyPoolExecutor}, as a load balancer should see it.
+ * The state of a {@link BusyPool}, as a load balancer should see it.
  *
- * @see BusyPoolExecutor
+ * @see BusyPool
  */
 public enum BusyState {
 

@@ -1,7 +1,7 @@
 package io.github.busypool;
 
 /**
- * Told of every {@link BusyTransition} of a {@link BusyPoolExecutor}.
+ * Told of every {@link BusyTransition} of a {@link BusyPool}.
  * <p>
  * Listeners are called one at a time, in the order of the transitions, on a thread of
  * busy-pool's own, never on a Tomcat thread. A listener that throws is logged and the

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The busy/free state machine of a {@link BusyPoolExecutor}, and the log of its
+ * The busy/free state machine behind a {@link BusySignal}, and the log of its
  * transitions.
  * <p>
  * The whole state is one word, the current {@link Phase}, changed only by
@@ -33,19 +33,6 @@ final class BusyTracker {
 	}
 
 	/**
-	 * Where {@link #track} reads the counts: the pool's, without a lock.
-	 */
-	interface Counts {
-
-		/** Tasks submitted and not yet completed (queued plus running). */
-		int submitted();
-
-		/** Threads in the pool. */
-		int threads();
-
-	}
-
-	/**
 	 * Brings the state in line with the counts after one task was submitted ({@code leaning}
 	 * {@link BusyState#BUSY}) or completed ({@link BusyState#FREE}), having changed the
 	 * submitted count first.
@@ -59,7 +46,7 @@ final class BusyTracker {
 	 * @param leaning the way this event can move the state
 	 * @param counts where the counts are read
 	 */
-	void track(BusyState leaning, Counts counts) {
+	void track(BusyState leaning, BusySignal.Counts counts) {
 		if (this.current.get().state == leaning) {
 			return;
 		}

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.busypool.tomcat.BusyPoolExecutor;
+
 class PoolSnapshotTests {
 
 	@Test

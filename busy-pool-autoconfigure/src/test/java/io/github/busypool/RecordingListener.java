@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * Records transitions and the first way in which they broke the contract: a gap in the
  * sequence, a {@code from} that is not the previous {@code to}, or a repeated state.
  */
-class RecordingListener implements BusyStateListener {
+public class RecordingListener implements BusyStateListener {
 
-	final List<BusyTransition> transitions = new CopyOnWriteArrayList<>();
+	public final List<BusyTransition> transitions = new CopyOnWriteArrayList<>();
 
-	final AtomicReference<String> firstViolation = new AtomicReference<>();
+	public final AtomicReference<String> firstViolation = new AtomicReference<>();
 
-	final List<Thread> threads = new CopyOnWriteArrayList<>();
+	public final List<Thread> threads = new CopyOnWriteArrayList<>();
 
 	private BusyTransition last;
 
@@ -33,7 +33,7 @@ class RecordingListener implements BusyStateListener {
 		this.transitions.add(transition);
 	}
 
-	BusyState lastState() {
+	public BusyState lastState() {
 		return this.transitions.isEmpty() ? BusyState.FREE : this.transitions.get(this.transitions.size() - 1).to();
 	}
 

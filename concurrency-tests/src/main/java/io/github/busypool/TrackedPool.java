@@ -9,7 +9,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * threads, driven the way {@link BusyPoolExecutor} drives it: change the count, then
  * {@link BusyTracker#track track}.
  */
-class TrackedPool implements BusyTracker.Counts {
+class TrackedPool implements BusySignal.Counts {
 
 	static final int THREADS = 2;
 

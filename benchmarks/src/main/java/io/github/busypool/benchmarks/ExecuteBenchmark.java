@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.tomcat.BusyPoolExecutor;
 
 /**
  * Tasks through {@code execute()}: busy-pool against Tomcat's own

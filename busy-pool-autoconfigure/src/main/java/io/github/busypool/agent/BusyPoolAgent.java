@@ -17,8 +17,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.github.busypool.BusyPool;
-import io.github.busypool.PoolSnapshot;
 import io.github.busypool.BusyState;
+import io.github.busypool.PoolSnapshot;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
 

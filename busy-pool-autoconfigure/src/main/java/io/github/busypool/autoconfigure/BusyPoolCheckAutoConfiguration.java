@@ -1,40 +1,63 @@
 package io.github.busypool.autoconfigure;
 
 import jakarta.servlet.DispatcherType;
+import org.apache.catalina.startup.Tomcat;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
 
 import io.github.busypool.BusyPool;
 import io.github.busypool.check.BusyPoolCheckFilter;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.haproxy.HaproxyView;
 import io.github.busypool.haproxy.StateReporters;
+import io.github.busypool.shed.ShedFilter;
 import io.github.busypool.shed.Shedder;
 import io.github.busypool.tomcat.BusyPoolCheckConnector;
 
 /**
- * {@link AutoConfiguration Auto-configuration} for the {@link BusyPoolCheckFilter} that
- * answers a load balancer's check before any other filter, on the main port and on the
- * dedicated check port.
+ * {@link AutoConfiguration Auto-configuration} of what answers before the application
+ * runs: the {@link BusyPoolCheckFilter}, first of all filters, on the main port and on the
+ * dedicated check port; the check port's connector; and the {@link ShedFilter}, just
+ * before the application.
  */
 @AutoConfiguration(after = BusyPoolAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnBean(BusyPool.class)
 public final class BusyPoolCheckAutoConfiguration {
 
+	/** After the check filter and, with virtual threads, the concurrency limit. */
+	static final int SHED_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
+
+	@Bean
+	@ConditionalOnMissingBean
+	CheckCounters busyPoolCheckCounters() {
+		return new CheckCounters();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	HaproxyView busyPoolHaproxyView() {
+		return new HaproxyView();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(name = "busyPoolCheckFilter")
 	FilterRegistrationBean<BusyPoolCheckFilter> busyPoolCheckFilter(BusyPool pool,
 			BusyPoolProperties properties, CheckCounters counters, ObjectProvider<HaproxyView> haproxy,
-			ObjectProvider<BusyPoolCheckConnector> checkConnector, ObjectProvider<Shedder> shedder) {
+			ObjectProvider<BusyPoolCheckConnector> checkConnector) {
 		BusyPoolProperties.Check check = properties.getCheck();
 		BusyPoolCheckFilter filter = new BusyPoolCheckFilter(pool::getState, check.getPath(),
 				check.isHaproxyDefault(), counters, haproxy.getIfAvailable(), checkConnector.getIfAvailable());
@@ -49,10 +72,6 @@ public final class BusyPoolCheckAutoConfiguration {
 					"Set busy-pool.check.server-state.trusted-addresses to the addresses of your HAProxy nodes, "
 							+ "for example 10.0.0.0/24,192.168.1.7, or leave it empty to accept any.");
 		}
-		Shedder shed = shedder.getIfAvailable();
-		if (shed != null) {
-			filter.setShedder(shed, properties.getShed().getRequestStartHeader());
-		}
 		FilterRegistrationBean<BusyPoolCheckFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.setName("busyPoolCheckFilter");
 		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
@@ -61,6 +80,36 @@ public final class BusyPoolCheckAutoConfiguration {
 		registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ERROR);
 		registration.addUrlPatterns("/*");
 		return registration;
+	}
+
+	@Bean
+	@ConditionalOnBean(Shedder.class)
+	@ConditionalOnMissingBean(name = "busyPoolShedFilter")
+	FilterRegistrationBean<ShedFilter> busyPoolShedFilter(Shedder shedder, BusyPoolProperties properties) {
+		FilterRegistrationBean<ShedFilter> registration = new FilterRegistrationBean<>(
+				new ShedFilter(shedder, properties.getShed().getRequestStartHeader()));
+		registration.setName("busyPoolShedFilter");
+		registration.setOrder(SHED_FILTER_ORDER);
+		registration.setDispatcherTypes(DispatcherType.REQUEST);
+		registration.addUrlPatterns("/*");
+		return registration;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Tomcat.class)
+	@ConditionalOnProperty("busy-pool.check.port")
+	static class TomcatCheckPortConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		BusyPoolCheckConnector busyPoolCheckConnector(BusyPoolProperties properties, Environment environment,
+				ObjectProvider<ServerProperties> server) {
+			int port = properties.getCheck().getPort();
+			OwnPort.require(environment, server.getIfAvailable(), "busy-pool.check.port", port, "server.port",
+					"management.server.port");
+			return new BusyPoolCheckConnector(port, properties.getCheck().getMaxConnections());
+		}
+
 	}
 
 }

@@ -14,13 +14,12 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
-import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyStateListener;
-import io.github.busypool.event.BusyStateChangedEvent;
+import io.github.busypool.DrainablePool;
 import io.github.busypool.shed.QueueFinisher;
 
 /**
- * Ties a {@link BusyPoolExecutor} to the application context: hands it the
+ * Ties a {@link DrainablePool} to the application context: hands it the
  * {@link BusyStateListener} beans (plus one that publishes
  * {@link BusyStateChangedEvent}s) before the web server starts, moves it to draining
  * when the context begins to close, waits for the drain delay while the web server still
@@ -40,7 +39,7 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 	 */
 	static final Duration ANSWER_MARGIN = Duration.ofSeconds(1);
 
-	private final BusyPoolExecutor executor;
+	private final DrainablePool pool;
 
 	private final ObjectProvider<BusyStateListener> listeners;
 
@@ -66,10 +65,10 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 	 * stops at once, and there is nothing to finish
 	 * @param stopAccepting stops the main connector accepting new connections
 	 */
-	BusyPoolLifecycle(BusyPoolExecutor executor, ObjectProvider<BusyStateListener> listeners,
+	BusyPoolLifecycle(DrainablePool pool, ObjectProvider<BusyStateListener> listeners,
 			ApplicationEventPublisher publisher, Duration drainDelay, Duration phaseTimeout, boolean graceful,
 			QueueFinisher finisher, Runnable stopAccepting) {
-		this.executor = executor;
+		this.pool = pool;
 		this.phaseTimeout = phaseTimeout;
 		this.graceful = graceful;
 		this.finisher = finisher;
@@ -82,8 +81,8 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 	@Override
 	public void afterSingletonsInstantiated() {
 		List<BusyStateListener> all = new ArrayList<>(this.listeners.orderedStream().toList());
-		all.add((transition) -> this.publisher.publishEvent(new BusyStateChangedEvent(this.executor, transition)));
-		this.executor.setListeners(all);
+		all.add((transition) -> this.publisher.publishEvent(new BusyStateChangedEvent(this.pool, transition)));
+		this.pool.setListeners(all);
 	}
 
 	@Override
@@ -101,7 +100,7 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 	@Override
 	public void stop(Runnable callback) {
 		long start = System.nanoTime();
-		this.executor.drain();
+		this.pool.drain();
 		if (!this.drainDelay.isZero()) {
 			logger.info("busy-pool is draining: checks answer 'draining' for " + this.drainDelay
 					+ " before the web server stops accepting");
@@ -129,7 +128,7 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 
 	@Override
 	public void stop() {
-		this.executor.drain();
+		this.pool.drain();
 		this.running = false;
 	}
 
@@ -145,7 +144,7 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 
 	@Override
 	public void destroy() {
-		this.executor.shutdownGracefully(SHUTDOWN_TIMEOUT);
+		this.pool.shutdownGracefully(SHUTDOWN_TIMEOUT);
 	}
 
 }

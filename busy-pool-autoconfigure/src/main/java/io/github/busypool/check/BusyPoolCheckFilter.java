@@ -16,8 +16,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import io.github.busypool.BusyState;
 import io.github.busypool.haproxy.HaproxyView;
 import io.github.busypool.haproxy.StateReporters;
-import io.github.busypool.shed.ShedReason;
-import io.github.busypool.shed.Shedder;
 
 /**
  * Answers a load balancer's check with the pool's {@link BusyState} ({@code 200 free},
@@ -38,10 +36,6 @@ import io.github.busypool.shed.Shedder;
  * Registered for error dispatches too, it keeps the check port's errors (a {@code TRACE}
  * that Tomcat refuses, say) off the application's error page: they get a small answer with
  * the status Tomcat chose, and nothing of the application runs on the check threads.
- * <p>
- * With a {@link Shedder}, every other request is first offered to it: one it sheds (it
- * waited too long in the load balancer's queue, or the application is stopping and
- * cannot run it in time) gets a small {@code 503} and never reaches the application.
  * <p>
  * What it cannot do: on the main port the check still runs on a pool thread, so when
  * the pool is saturated the check waits in the same queue as the traffic. A dedicated
@@ -81,10 +75,6 @@ public class BusyPoolCheckFilter extends HttpFilter {
 	private final CheckPort checkPort;
 
 	private StateReporters reporters = StateReporters.anyone();
-
-	private Shedder shedder;
-
-	private String requestStartHeader;
 
 	private String checkUri;
 
@@ -159,10 +149,8 @@ public class BusyPoolCheckFilter extends HttpFilter {
 			answer("OPTIONS", request, response);
 		}
 		else if (onCheckPort(request)) {
-			write(response, HttpServletResponse.SC_NOT_FOUND, NOT_FOUND, !"HEAD".equals(request.getMethod()));
-		}
-		else if (this.shedder != null && shed(request, response)) {
-			return;
+			PlainAnswer.write(response, HttpServletResponse.SC_NOT_FOUND, NOT_FOUND,
+					!"HEAD".equals(request.getMethod()));
 		}
 		else {
 			chain.doFilter(request, response);
@@ -175,32 +163,6 @@ public class BusyPoolCheckFilter extends HttpFilter {
 	 */
 	public void setStateReporters(StateReporters reporters) {
 		this.reporters = reporters;
-	}
-
-	/**
-	 * Sheds requests as {@code shedder} decides, reading their request-start stamp from
-	 * {@code requestStartHeader}.
-	 * @param shedder the shedder
-	 * @param requestStartHeader the header that carries the load balancer's request-start
-	 * stamp
-	 */
-	public void setShedder(Shedder shedder, String requestStartHeader) {
-		this.shedder = shedder;
-		this.requestStartHeader = requestStartHeader;
-	}
-
-	private boolean shed(HttpServletRequest request, HttpServletResponse response) throws IOException {
-		ShedReason reason = this.shedder.decide(request.getHeader(this.requestStartHeader));
-		if (reason == null) {
-			return false;
-		}
-		BusyState said = (reason == ShedReason.SHUTDOWN) ? BusyState.DRAINING : BusyState.BUSY;
-		if (reason == ShedReason.SHUTDOWN) {
-			response.setHeader("Connection", "close");
-		}
-		write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, BODIES[said.ordinal()],
-				!"HEAD".equals(request.getMethod()));
-		return true;
 	}
 
 	private static boolean isCheckMethod(String method) {
@@ -226,7 +188,7 @@ public class BusyPoolCheckFilter extends HttpFilter {
 				this.haproxy.record(header);
 			}
 		}
-		write(response, (current == BusyState.FREE) ? HttpServletResponse.SC_OK
+		PlainAnswer.write(response, (current == BusyState.FREE) ? HttpServletResponse.SC_OK
 				: HttpServletResponse.SC_SERVICE_UNAVAILABLE, BODIES[current.ordinal()], !"HEAD".equals(method));
 	}
 
@@ -245,23 +207,12 @@ public class BusyPoolCheckFilter extends HttpFilter {
 			default -> ERROR;
 		};
 		response.resetBuffer();
-		write(response, status, body, !"HEAD".equals(request.getMethod()));
+		PlainAnswer.write(response, status, body, !"HEAD".equals(request.getMethod()));
 	}
 
 	private static void refuse(HttpServletResponse response) throws IOException {
 		response.setHeader("Allow", "GET, HEAD, OPTIONS");
-		write(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED, true);
-	}
-
-	private static void write(HttpServletResponse response, int status, byte[] body, boolean withBody)
-			throws IOException {
-		response.setStatus(status);
-		response.setContentType("text/plain");
-		response.setHeader("Cache-Control", "no-store");
-		response.setContentLength(body.length);
-		if (withBody) {
-			response.getOutputStream().write(body);
-		}
+		PlainAnswer.write(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED, true);
 	}
 
 }

@@ -6,7 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.DrainablePool;
+import io.github.busypool.PoolSnapshot;
 
 /**
  * Gives every request the pool has accepted an answer before the web server stops.
@@ -25,16 +26,16 @@ public final class QueueFinisher {
 
 	private static final Log logger = LogFactory.getLog(QueueFinisher.class);
 
-	private final BusyPoolExecutor executor;
+	private final DrainablePool pool;
 
 	private final Shedder shedder;
 
 	/**
-	 * @param executor the pool
-	 * @param shedder the shedder the check filter consults
+	 * @param pool the pool
+	 * @param shedder the shedder that answers requests before they run
 	 */
-	public QueueFinisher(BusyPoolExecutor executor, Shedder shedder) {
-		this.executor = executor;
+	public QueueFinisher(DrainablePool pool, Shedder shedder) {
+		this.pool = pool;
 		this.shedder = shedder;
 	}
 
@@ -50,23 +51,24 @@ public final class QueueFinisher {
 	 */
 	public int finish(Runnable stopAccepting, long serveBy, long answerBy) {
 		stopAccepting.run();
-		int submitted = this.executor.getSubmittedCount();
+		int submitted = this.pool.snapshot().inFlight();
 		if (submitted > 0) {
 			logger.info("busy-pool: serving the " + submitted + " requests accepted before the web server stops");
 		}
-		while (this.executor.getSubmittedCount() > 0 && System.nanoTime() - serveBy < 0) {
+		while (this.pool.snapshot().inFlight() > 0 && System.nanoTime() - serveBy < 0) {
 			LockSupport.parkNanos(POLL_NANOS);
 		}
-		int running = this.executor.getActiveCount();
-		int queued = this.executor.getQueueSize();
+		PoolSnapshot left = this.pool.snapshot();
+		int running = left.activeThreads();
+		int queued = left.queued();
 		if (queued == 0) {
 			return 0;
 		}
 		this.shedder.shedEverything();
-		this.executor.runQueuedNow();
+		this.pool.runQueuedNow();
 		logger.warn("busy-pool: " + queued + " queued requests could not be served within "
 				+ "spring.lifecycle.timeout-per-shutdown-phase; answering them '503 draining'");
-		while (this.executor.getSubmittedCount() > running && System.nanoTime() - answerBy < 0) {
+		while (this.pool.snapshot().inFlight() > running && System.nanoTime() - answerBy < 0) {
 			LockSupport.parkNanos(POLL_NANOS);
 		}
 		return queued;

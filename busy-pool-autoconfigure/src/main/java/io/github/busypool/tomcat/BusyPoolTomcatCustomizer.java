@@ -11,12 +11,16 @@ import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 
-import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.tomcat.BusyPoolExecutor;
 
 /**
  * Installs a {@link BusyPoolExecutor} as the executor of Tomcat's main connector, the way
- * Boot installs its own virtual-thread executor. Threads are named as Tomcat names its
- * own ({@code http-nio-8080-exec-1}).
+ * Boot installs its own virtual-thread executor, and keeps hold of the connector so that
+ * shutdown can {@link #stopAccepting() stop it accepting}. Threads are named as Tomcat
+ * names its own ({@code http-nio-8080-exec-1}).
+ * <p>
+ * Without an executor (virtual threads, where Boot installs Tomcat's own), it only keeps
+ * hold of the connector.
  */
 public class BusyPoolTomcatCustomizer
 		implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
@@ -35,6 +39,10 @@ public class BusyPoolTomcatCustomizer
 
 	private volatile ProtocolHandler handler;
 
+	/**
+	 * Creates a customizer.
+	 * @param executor the executor to install, or {@code null} to keep the connector's
+	 */
 	public BusyPoolTomcatCustomizer(BusyPoolExecutor executor) {
 		this.executor = executor;
 	}
@@ -46,12 +54,17 @@ public class BusyPoolTomcatCustomizer
 
 	private void install(ProtocolHandler handler) {
 		if (!this.installed.compareAndSet(false, true)) {
+			if (this.executor == null) {
+				return;
+			}
 			logger.warn("The busy-pool executor is already installed; " + handler
 					+ " keeps an executor of its own and is not tracked");
 			return;
 		}
-		this.executor.start(threadNamePrefix(handler));
-		handler.setExecutor(this.executor);
+		if (this.executor != null) {
+			this.executor.start(threadNamePrefix(handler));
+			handler.setExecutor(this.executor);
+		}
 		this.handler = handler;
 	}
 

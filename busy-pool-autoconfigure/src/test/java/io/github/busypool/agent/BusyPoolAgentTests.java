@@ -25,11 +25,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyState;
 import io.github.busypool.LiveThreads;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
+import io.github.busypool.tomcat.BusyPoolExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;

@@ -26,14 +26,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
-import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyState;
 import io.github.busypool.actuate.BusyPoolHealthIndicator;
 import io.github.busypool.actuate.BusyPoolMetrics;
 import io.github.busypool.agent.BusyPoolAgent;
 import io.github.busypool.check.BusyPoolCheckFilter;
 import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.limit.ConcurrencyLimit;
 import io.github.busypool.tomcat.BusyPoolCheckConnector;
+import io.github.busypool.tomcat.BusyPoolExecutor;
 import io.github.busypool.tomcat.BusyPoolTomcatCustomizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +45,7 @@ class BusyPoolAutoConfigurationTests {
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(BusyPoolAutoConfiguration.class,
 				BusyPoolCheckAutoConfiguration.class, BusyPoolHealthAutoConfiguration.class,
-				BusyPoolMetricsAutoConfiguration.class));
+				BusyPoolMetricsAutoConfiguration.class, BusyPoolAgentAutoConfiguration.class));
 
 	@Test
 	void runShouldCreatePoolCustomizerFilterHealthAndMetrics() {
@@ -115,7 +116,7 @@ class BusyPoolAutoConfigurationTests {
 	void runWhenNotAWebApplicationShouldCreateNothing() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(BusyPoolAutoConfiguration.class,
 				BusyPoolCheckAutoConfiguration.class, BusyPoolHealthAutoConfiguration.class,
-				BusyPoolMetricsAutoConfiguration.class))
+				BusyPoolMetricsAutoConfiguration.class, BusyPoolAgentAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(BusyPoolExecutor.class)
 				.doesNotHaveBean(BusyPoolHealthIndicator.class));
 	}
@@ -317,14 +318,36 @@ class BusyPoolAutoConfigurationTests {
 
 	@Test
 	@EnabledForJreRange(min = JRE.JAVA_21)
-	void runWithVirtualThreadsShouldBackOffAndSayWhy(CapturedOutput output) {
-		this.contextRunner.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
-			assertThat(context).doesNotHaveBean(BusyPoolExecutor.class)
-				.doesNotHaveBean(BusyPoolTomcatCustomizer.class)
-				.doesNotHaveBean("busyPoolCheckFilter")
-				.doesNotHaveBean(BusyPoolHealthIndicator.class);
-			assertThat(output).containsOnlyOnce("busy-pool is inactive: with spring.threads.virtual.enabled=true");
-		});
+	void runWithVirtualThreadsShouldLimitConcurrencyToThreadsMaxAndSayWhat(CapturedOutput output) {
+		this.contextRunner
+			.withPropertyValues("spring.threads.virtual.enabled=true", "server.tomcat.threads.max=12",
+					"busy-pool.queue-tolerance=3", "busy-pool.agent.port=0")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(BusyPoolExecutor.class)
+					.hasSingleBean(ConcurrencyLimit.class)
+					.hasSingleBean(BusyPoolTomcatCustomizer.class)
+					.hasBean("busyPoolCheckFilter")
+					.hasBean("busyPoolConcurrencyLimitFilter")
+					.hasBean("busyPoolShedFilter")
+					.hasSingleBean(BusyPoolHealthIndicator.class)
+					.hasSingleBean(BusyPoolAgent.class);
+				ConcurrencyLimit limit = context.getBean(ConcurrencyLimit.class);
+				assertThat(limit.getLimit()).isEqualTo(12);
+				assertThat(limit.snapshot().maxThreads()).isEqualTo(12);
+				// The filters run in this order: check, limit, shed.
+				int check = context.getBean("busyPoolCheckFilter", FilterRegistrationBean.class).getOrder();
+				int permit = context.getBean("busyPoolConcurrencyLimitFilter", FilterRegistrationBean.class)
+					.getOrder();
+				int shed = context.getBean("busyPoolShedFilter", FilterRegistrationBean.class).getOrder();
+				assertThat(check).isLessThan(permit);
+				assertThat(permit).isLessThan(shed);
+				assertThat(output).containsOnlyOnce("at most 12 requests run at once");
+			});
+		this.contextRunner
+			.withPropertyValues("spring.threads.virtual.enabled=true", "server.tomcat.threads.max=0")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidBusyPoolPropertyException.class)
+				.hasMessageContaining("server.tomcat.threads.max"));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,6 +1,5 @@
 package io.github.busypool.check;
 
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -15,9 +14,6 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.mock.web.MockServletContext;
 
 import io.github.busypool.BusyState;
-import io.github.busypool.shed.QueueTimeLimit;
-import io.github.busypool.shed.ShedReason;
-import io.github.busypool.shed.Shedder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -128,48 +124,6 @@ class BusyPoolCheckFilterTests {
 		MockHttpServletRequest request = new MockHttpServletRequest("GET", "/busy-pool/check");
 		request.setQueryString("x=%00%ff&<script>");
 		assertThat(passedThrough(request)).isFalse();
-	}
-
-	@Test
-	void shedsARequestThatWaitedInAStandingQueueWithASmall503() throws Exception {
-		Shedder shedder = new Shedder(new QueueTimeLimit(Duration.ofMillis(5), Duration.ofMillis(100)));
-		this.filter.setShedder(shedder, "X-Request-Start");
-		long now = System.currentTimeMillis();
-		MockHttpServletRequest fresh = new MockHttpServletRequest("GET", "/api/quote");
-		fresh.addHeader("X-Request-Start", "t=" + now);
-		assertThat(passedThrough(fresh)).isTrue();
-		MockHttpServletRequest stale = new MockHttpServletRequest("GET", "/api/quote");
-		stale.addHeader("X-Request-Start", "t=" + (now - 2000));
-		MockFilterChain chain = new MockFilterChain();
-		MockHttpServletResponse response = new MockHttpServletResponse();
-		this.filter.doFilter(stale, response, chain);
-		assertThat(chain.getRequest()).as("passed through").isNull();
-		assertThat(response.getStatus()).isEqualTo(503);
-		assertThat(response.getContentType()).isEqualTo("text/plain");
-		assertThat(response.getContentAsString()).isEqualTo("busy\n");
-		assertThat(shedder.count(ShedReason.QUEUE)).isEqualTo(1);
-		// Without a stamp, a request is never shed for its wait; checks are never shed.
-		assertThat(passedThrough(new MockHttpServletRequest("GET", "/api/quote"))).isTrue();
-		MockHttpServletRequest check = new MockHttpServletRequest("GET", "/busy-pool/check");
-		check.addHeader("X-Request-Start", "t=" + (now - 2000));
-		MockHttpServletResponse checked = new MockHttpServletResponse();
-		this.filter.doFilter(check, checked, new MockFilterChain());
-		assertThat(checked.getContentAsString()).isEqualTo("free\n");
-	}
-
-	@Test
-	void shedsEverythingButChecksAtTheEndOfAShutdown() throws Exception {
-		Shedder shedder = new Shedder(null);
-		this.filter.setShedder(shedder, "X-Request-Start");
-		shedder.shedEverything();
-		MockHttpServletResponse response = new MockHttpServletResponse();
-		this.filter.doFilter(new MockHttpServletRequest("GET", "/api/quote"), response, new MockFilterChain());
-		assertThat(response.getStatus()).isEqualTo(503);
-		assertThat(response.getHeader("Connection")).isEqualTo("close");
-		assertThat(response.getContentAsString()).isEqualTo("draining\n");
-		assertThat(shedder.count(ShedReason.SHUTDOWN)).isEqualTo(1);
-		this.state.set(BusyState.DRAINING);
-		assertThat(run("GET", "/busy-pool/check").getContentAsString()).isEqualTo("draining\n");
 	}
 
 	private BusyPoolCheckFilter filter(String contextPath, String path, boolean haproxyDefault) throws Exception {

@@ -8,10 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.actuate.BusyPoolMetrics;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
+import io.github.busypool.tomcat.BusyPoolExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

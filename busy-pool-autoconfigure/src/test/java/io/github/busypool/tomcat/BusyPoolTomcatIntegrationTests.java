@@ -36,10 +36,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyState;
 import io.github.busypool.BusyStateListener;
 import io.github.busypool.LiveThreads;
+import io.github.busypool.tomcat.BusyPoolExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -10,7 +10,8 @@ import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.HtmlUtils;
 
-import io.github.busypool.BusyPoolExecutor;
+import io.github.busypool.BusyPool;
+import io.github.busypool.PoolSnapshot;
 
 /**
  * The home page: real HTML, the kind of page a health check should never render. Like many
@@ -21,11 +22,11 @@ import io.github.busypool.BusyPoolExecutor;
 @RestController
 class HomeController {
 
-	private final ObjectProvider<BusyPoolExecutor> pool;
+	private final ObjectProvider<BusyPool> pool;
 
 	private final AtomicLong renders = new AtomicLong();
 
-	HomeController(ObjectProvider<BusyPoolExecutor> pool) {
+	HomeController(ObjectProvider<BusyPool> pool) {
 		this.pool = pool;
 	}
 
@@ -41,12 +42,13 @@ class HomeController {
 			.append(" times. Rendered at ")
 			.append(HtmlUtils.htmlEscape(Instant.now().toString()))
 			.append(".</p>\n<table>\n");
-		BusyPoolExecutor pool = this.pool.getIfAvailable();
+		BusyPool pool = this.pool.getIfAvailable();
 		if (pool != null) {
-			row(html, "state", pool.getState().label());
-			row(html, "active threads", pool.getActiveCount());
-			row(html, "max threads", pool.getMaximumPoolSize());
-			row(html, "queued", pool.getQueueSize());
+			PoolSnapshot snapshot = pool.snapshot();
+			row(html, "state", snapshot.state().label());
+			row(html, "active threads", snapshot.activeThreads());
+			row(html, "max threads", snapshot.maxThreads());
+			row(html, "queued", snapshot.queued());
 		}
 		else {
 			row(html, "busy-pool", "disabled");

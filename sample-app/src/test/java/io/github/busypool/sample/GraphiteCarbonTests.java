@@ -28,10 +28,10 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyState;
 import io.github.busypool.agent.BusyPoolAgent;
 import io.github.busypool.tomcat.BusyPoolCheckConnector;
+import io.github.busypool.tomcat.BusyPoolExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

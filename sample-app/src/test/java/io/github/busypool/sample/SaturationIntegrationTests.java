@@ -20,11 +20,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 
-import io.github.busypool.BusyPoolExecutor;
 import io.github.busypool.BusyState;
 import io.github.busypool.BusyStateListener;
 import io.github.busypool.BusyTransition;
-import io.github.busypool.event.BusyStateChangedEvent;
+import io.github.busypool.autoconfigure.BusyStateChangedEvent;
+import io.github.busypool.tomcat.BusyPoolExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

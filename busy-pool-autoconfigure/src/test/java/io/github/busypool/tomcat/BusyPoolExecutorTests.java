@@ -1,4 +1,4 @@
-package io.github.busypool;
+package io.github.busypool.tomcat;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +14,12 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
+
+import io.github.busypool.BusyState;
+import io.github.busypool.BusyStateListener;
+import io.github.busypool.BusyTransition;
+import io.github.busypool.LiveThreads;
+import io.github.busypool.RecordingListener;
 
 class BusyPoolExecutorTests {
 

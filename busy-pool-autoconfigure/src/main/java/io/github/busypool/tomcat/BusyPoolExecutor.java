@@ -1,4 +1,4 @@
-package io.github.busypool;
+package io.github.busypool.tomcat;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +9,13 @@ import org.apache.tomcat.util.threads.TaskQueue;
 import org.apache.tomcat.util.threads.TaskThreadFactory;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 
-import io.github.busypool.BusyTracker.Phase;
+import io.github.busypool.BusyPool;
+import io.github.busypool.BusySignal;
+import io.github.busypool.BusyState;
+import io.github.busypool.BusyStateListener;
+import io.github.busypool.DrainablePool;
+import io.github.busypool.PoolSnapshot;
+import io.github.busypool.QueueWaitRecorder;
 
 /**
  * Tomcat's {@link ThreadPoolExecutor}, with its {@link TaskQueue} semantics, that knows at
@@ -19,14 +25,18 @@ import io.github.busypool.BusyTracker.Phase;
  * submitted-but-unfinished tasks without a lock, and {@code queued - idle} equals
  * {@code submitted - threads}, so the test after each {@code execute} and each completed
  * task costs one volatile read of the state, plus two reads of the counts when the task
- * could have changed it; only a transition costs a compare-and-set. Listeners run on a
- * thread of the pool's own (see {@link #setListeners}).
+ * could have changed it; only a transition costs a compare-and-set (see
+ * {@link BusySignal}). Listeners run on a thread of the pool's own (see
+ * {@link #setListeners}).
+ * <p>
+ * What it relies on: Tomcat's submitted count (an atomic counter, incremented before a
+ * task is queued and decremented after it ran) and its lock-free pool size read.
  * <p>
  * Built with no threads; {@link #start} names them the way Tomcat names its own and
  * starts the min spare ones. On {@link #shutdown} the state becomes
  * {@link BusyState#DRAINING} for good.
  */
-public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
+public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePool {
 
 	private static final long KEEP_ALIVE_SECONDS = 60;
 
@@ -34,12 +44,10 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 
 	private final int queueTolerance;
 
-	private final BusyTracker tracker;
+	private final BusySignal signal;
 
-	/** The counts the tracker reads, made once so that tracking allocates nothing. */
-	private final BusyTracker.Counts counts;
-
-	private final TransitionDispatcher dispatcher;
+	/** The counts the signal reads, made once so that tracking allocates nothing. */
+	private final BusySignal.Counts counts;
 
 	private volatile QueueWaitRecorder queueWaitRecorder;
 
@@ -58,16 +66,11 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 			throw new IllegalArgumentException(
 					"minSpareThreads must be between 0 and maxThreads (" + maxThreads + "), was " + minSpareThreads);
 		}
-		if (queueTolerance < 0) {
-			throw new IllegalArgumentException("queueTolerance must be >= 0, was " + queueTolerance);
-		}
 		((TaskQueue) getQueue()).setParent(this);
 		this.minSpareThreads = minSpareThreads;
 		this.queueTolerance = queueTolerance;
-		Phase first = Phase.initial();
-		this.dispatcher = new TransitionDispatcher(first, maxThreads, "busy-pool-events");
-		this.tracker = new BusyTracker(queueTolerance, first, this.dispatcher::wake);
-		this.counts = new BusyTracker.Counts() {
+		this.signal = new BusySignal(queueTolerance, maxThreads, "busy-pool-events");
+		this.counts = new BusySignal.Counts() {
 
 			@Override
 			public int submitted() {
@@ -80,7 +83,6 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 			}
 
 		};
-		this.dispatcher.start();
 	}
 
 	/**
@@ -124,15 +126,16 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 	}
 
 	private void track(BusyState leaning) {
-		this.tracker.track(leaning, this.counts);
+		this.signal.track(leaning, this.counts);
 	}
 
 	/**
 	 * Moves to {@link BusyState#DRAINING} for good, without stopping anything. Tasks keep
 	 * running and new ones are still accepted.
 	 */
+	@Override
 	public void drain() {
-		this.tracker.drain(getSubmittedCount(), getPoolSizeNoLock());
+		this.signal.drain(this.counts);
 	}
 
 	/**
@@ -141,6 +144,7 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 	 * tasks are answered at once (see {@code Shedder#shedEverything}) rather than served.
 	 * @return the tasks that were queued
 	 */
+	@Override
 	public int runQueuedNow() {
 		int queued = getQueue().size();
 		if (queued > 0) {
@@ -169,6 +173,7 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 	 * @param timeout how long to wait for tasks, and again for listeners
 	 * @return whether every thread of the pool, and its listener thread, has ended
 	 */
+	@Override
 	public boolean shutdownGracefully(Duration timeout) {
 		shutdown();
 		try {
@@ -181,13 +186,13 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 			Thread.currentThread().interrupt();
 			shutdownNow();
 		}
-		return this.dispatcher.stop(timeout) && isTerminated();
+		return this.signal.stop(timeout) && isTerminated();
 	}
 
 	@Override
 	protected void terminated() {
 		super.terminated();
-		this.dispatcher.requestStop();
+		this.signal.requestStop();
 	}
 
 	/**
@@ -197,7 +202,7 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 	 */
 	@Override
 	public void setListeners(List<? extends BusyStateListener> listeners) {
-		this.dispatcher.setListeners(List.copyOf(listeners));
+		this.signal.setListeners(listeners);
 	}
 
 	/**
@@ -213,7 +218,7 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 
 	@Override
 	public BusyState getState() {
-		return this.tracker.current().state;
+		return this.signal.state();
 	}
 
 	/**
@@ -221,33 +226,22 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements BusyPool {
 	 * @return the start of the current busy period, or {@code null}
 	 */
 	public Instant getBusySince() {
-		return busySince(this.tracker.current());
-	}
-
-	private static Instant busySince(Phase phase) {
-		return (phase.state == BusyState.BUSY) ? Instant.ofEpochMilli(phase.startMillis) : null;
+		return this.signal.busySince();
 	}
 
 	@Override
 	public PoolSnapshot snapshot() {
-		Phase phase = this.tracker.current();
-		return PoolSnapshot.of(phase.state, getSubmittedCount(), getPoolSizeNoLock(), getMaximumPoolSize(),
-				busySince(phase));
+		return this.signal.snapshot(this.counts, getMaximumPoolSize());
 	}
 
 	@Override
 	public Duration getBusyTime() {
-		return Duration.ofNanos(this.tracker.current().busyNanosUntil(System.nanoTime()));
+		return this.signal.busyTime();
 	}
 
 	@Override
 	public long getTransitionCount(BusyState state) {
-		Phase phase = this.tracker.current();
-		return switch (state) {
-			case BUSY -> phase.toBusy;
-			case FREE -> phase.toFree;
-			case DRAINING -> (phase.state == BusyState.DRAINING) ? 1 : 0;
-		};
+		return this.signal.transitionCount(state);
 	}
 
 	/**

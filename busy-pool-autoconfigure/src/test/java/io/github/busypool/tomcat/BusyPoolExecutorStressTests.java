@@ -1,4 +1,4 @@
-package io.github.busypool;
+package io.github.busypool.tomcat;
 
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +17,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import io.github.busypool.BusyState;
+import io.github.busypool.RecordingListener;
 
 /**
  * Eight submitters, a million tasks of mixed lengths: every task runs,
