@@ -57,6 +57,9 @@ public final class Bench {
 
 	private final StringBuilder report = new StringBuilder();
 
+	/** Only the overhead on {@code GET /}, on one backend of each kind. */
+	private boolean overheadOnly;
+
 	private Bench(Path out, boolean quick) {
 		this.out = out;
 		this.quick = quick;
@@ -66,12 +69,14 @@ public final class Bench {
 		Locale.setDefault(Locale.ROOT);
 		Path out = Ports.repository().resolve("bench/target/report");
 		boolean quick = false;
+		boolean overheadOnly = false;
 		List<Integer> timeouts = List.of();
 		List<Integer> balancers = List.of(1, 2, 4);
 		List<Mode> modes = List.of(Mode.STOCK, Mode.EXPERT, Mode.CHECK_PORT, Mode.AGENT);
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--quick" -> quick = true;
+				case "--overhead" -> overheadOnly = true;
 				case "--out" -> out = Path.of(args[++i]);
 				case "--overload" -> timeouts = OVERLOAD_TIMEOUTS;
 				case "--timeouts" -> timeouts = numbers(args[++i]);
@@ -80,14 +85,15 @@ public final class Bench {
 					.map((m) -> Mode.valueOf(m.trim().toUpperCase(Locale.ROOT).replace('-', '_')))
 					.toList();
 				default -> {
-					System.err.println("usage: bench/run [--quick] [--out DIR] | --overload [--timeouts 1,3,30] "
-							+ "[--balancers 1,2,4]");
+					System.err.println("usage: bench/run [--quick] [--out DIR] | --overhead | --overload "
+							+ "[--timeouts 1,3,30] [--balancers 1,2,4]");
 					System.exit(2);
 				}
 			}
 		}
 		Files.createDirectories(out);
 		Bench bench = new Bench(out.toAbsolutePath(), quick);
+		bench.overheadOnly = overheadOnly;
 		if (!timeouts.isEmpty()) {
 			bench.overloadTimeouts = timeouts;
 			bench.overloadBalancers = balancers;
@@ -100,6 +106,14 @@ public final class Bench {
 		long started = System.nanoTime();
 		header();
 		Path work = Files.createTempDirectory("busy-pool-bench");
+		if (this.overheadOnly) {
+			try (Fleet stock = Fleet.start(work.resolve("stock"), 1, false, Duration.ZERO, NORMAL_MS);
+					Fleet busy = Fleet.start(work.resolve("busy-pool"), 1, true, DRAIN_DELAY, NORMAL_MS)) {
+				overhead(stock.backends.get(0), busy.backends.get(0));
+			}
+			Files.writeString(this.out.resolve("report.md"), this.report);
+			return;
+		}
 		try (Fleet stock = Fleet.start(work.resolve("stock"), 3, false, Duration.ZERO, NORMAL_MS);
 				Fleet busy = Fleet.start(work.resolve("busy-pool"), 3, true, DRAIN_DELAY, NORMAL_MS)) {
 			if (!this.overloadTimeouts.isEmpty()) {

@@ -28,9 +28,13 @@ import io.github.busypool.shed.Shedder;
  * {@link MeterBinder} for a {@link BusyPool}: its state, threads, queue, queue
  * wait, transitions, busy time, the checks answered, and what each HAProxy node says of
  * this server ({@code busypool.haproxy.*}, tag {@code node}). Gauges read the pool itself
- * when a registry polls them; the only per-task cost is the queue-wait timer.
+ * when a registry polls them; the only per-task cost is recording a queue wait, which
+ * reaches the registry's timer off the task's thread (see {@link DeferredQueueWaits}).
  */
 public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
+
+	/** micrometer-core brings HdrHistogram, unless an application excludes it. */
+	private static final boolean HDR_HISTOGRAM_PRESENT = isPresent("org.HdrHistogram.Recorder");
 
 	private final BusyPool executor;
 
@@ -46,6 +50,8 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	private final Map<String, List<Meter>> nodeGauges = new HashMap<>();
 
 	private Shedder shedder;
+
+	private DeferredQueueWaits queueWaits;
 
 	private MeterRegistry registry;
 
@@ -113,7 +119,13 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 		if (!(wait instanceof NoopTimer)) {
 			// Turned off with management.metrics.enable.busypool.queue.wait=false: then
 			// tasks are not timed at all.
-			pool.setQueueWaitRecorder((nanos) -> wait.record(nanos, TimeUnit.NANOSECONDS));
+			if (HDR_HISTOGRAM_PRESENT) {
+				this.queueWaits = new DeferredQueueWaits(wait);
+				pool.setQueueWaitRecorder(this.queueWaits);
+			}
+			else {
+				pool.setQueueWaitRecorder((nanos) -> wait.record(nanos, TimeUnit.NANOSECONDS));
+			}
 		}
 		for (BusyState to : List.of(BusyState.BUSY, BusyState.FREE)) {
 			add(registry, FunctionCounter.builder("busypool.transitions", pool, (p) -> p.getTransitionCount(to))
@@ -185,6 +197,16 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 		}
 	}
 
+	private static boolean isPresent(String className) {
+		try {
+			Class.forName(className, false, BusyPoolMetrics.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
+	}
+
 	private void add(MeterRegistry registry, Meter meter) {
 		this.removals.add(() -> registry.remove(meter));
 	}
@@ -197,6 +219,10 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 		MeterRegistry registry = this.registry;
 		this.registry = null;
 		this.executor.setQueueWaitRecorder(null);
+		if (this.queueWaits != null) {
+			this.queueWaits.close();
+			this.queueWaits = null;
+		}
 		this.removals.forEach(Runnable::run);
 		this.removals.clear();
 		if (registry != null) {
