@@ -28,7 +28,7 @@ final class AgentReplies {
 
 	private final double tauNanos;
 
-	private final int maxconn;
+	private int maxconn;
 
 	private int balancers = 1;
 
@@ -50,6 +50,23 @@ final class AgentReplies {
 	AgentReplies(Duration smoothing, int maxconn) {
 		this.tauNanos = smoothing.toNanos();
 		this.maxconn = maxconn;
+	}
+
+	/**
+	 * Creates replies that send no {@code maxconn} until {@link #maxconn(int)} is called.
+	 * @param smoothing the time constant of the smoothing, zero for none
+	 */
+	AgentReplies(Duration smoothing) {
+		this(smoothing, 0);
+	}
+
+	/**
+	 * Sets the {@code maxconn} to send.
+	 * @param maxconn the {@code maxconn}, or 0 to send none
+	 */
+	void maxconn(int maxconn) {
+		this.maxconn = maxconn;
+		this.cachedWeight = -1;
 	}
 
 	/**

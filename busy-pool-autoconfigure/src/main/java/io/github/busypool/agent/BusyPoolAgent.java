@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -64,6 +65,8 @@ public class BusyPoolAgent {
 
 	private final AgentReplies replies;
 
+	private final IntSupplier maxconn;
+
 	private final CheckCounters counters;
 
 	private final ByteBuffer discard = ByteBuffer.allocateDirect(1024);
@@ -93,9 +96,24 @@ public class BusyPoolAgent {
 	 */
 	public BusyPoolAgent(BusyPool pool, InetSocketAddress address, Duration smoothing, int maxconn,
 			CheckCounters counters) {
+		this(pool, address, smoothing, () -> maxconn, counters);
+	}
+
+	/**
+	 * Creates an agent whose {@code maxconn} is read when it starts: a pool may know its
+	 * size only once the web server has started (Jetty's leases threads to its connectors).
+	 * @param pool the pool to report
+	 * @param address where to listen; port 0 picks a free one
+	 * @param smoothing the time constant of the weight's smoothing, zero for none
+	 * @param maxconn the {@code maxconn} to send, or 0 to send none, read on {@link #start()}
+	 * @param counters where answered checks are counted
+	 */
+	public BusyPoolAgent(BusyPool pool, InetSocketAddress address, Duration smoothing, IntSupplier maxconn,
+			CheckCounters counters) {
 		this.pool = pool;
 		this.address = address;
-		this.replies = new AgentReplies(smoothing, maxconn);
+		this.replies = new AgentReplies(smoothing);
+		this.maxconn = maxconn;
 		this.counters = counters;
 	}
 
@@ -119,6 +137,7 @@ public class BusyPoolAgent {
 			closeQuietly();
 			throw new AgentBindException(this.address, ex);
 		}
+		this.replies.maxconn(this.maxconn.getAsInt());
 		sample();
 		this.running = true;
 		this.thread = new Thread(this::run, "busy-pool-agent");

@@ -2,6 +2,7 @@ package io.github.busypool.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.function.IntSupplier;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -40,7 +41,8 @@ public final class BusyPoolAgentAutoConfiguration {
 		}
 		InetSocketAddress bind = (address != null) ? new InetSocketAddress(address, port)
 				: new InetSocketAddress(port);
-		int maxconn = agent.isSendMaxconn() ? pool.snapshot().maxThreads() : 0;
+		// Read when the agent starts, after the web server: Jetty's pool knows its size then.
+		IntSupplier maxconn = agent.isSendMaxconn() ? () -> pool.snapshot().maxThreads() : () -> 0;
 		return new BusyPoolAgent(pool, bind, agent.getWeightSmoothing(), maxconn, counters);
 	}
 

@@ -2,13 +2,14 @@ package io.github.busypool.autoconfigure;
 
 import java.time.Duration;
 
-import jakarta.servlet.DispatcherType;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.eclipse.jetty.server.Server;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -17,21 +18,22 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.jetty.autoconfigure.JettyServerProperties;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.thread.Threading;
 import org.springframework.boot.tomcat.autoconfigure.TomcatServerProperties;
-import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 import io.github.busypool.BusyStateListener;
 import io.github.busypool.DrainablePool;
+import io.github.busypool.MainConnector;
+import io.github.busypool.jetty.BusyPoolJettyCustomizer;
+import io.github.busypool.jetty.BusyQueuedThreadPool;
 import io.github.busypool.limit.ConcurrencyLimit;
-import io.github.busypool.limit.ConcurrencyLimitFilter;
 import io.github.busypool.shed.QueueFinisher;
 import io.github.busypool.shed.QueueTimeLimit;
 import io.github.busypool.shed.Shedder;
@@ -39,33 +41,34 @@ import io.github.busypool.tomcat.BusyPoolExecutor;
 import io.github.busypool.tomcat.BusyPoolTomcatCustomizer;
 
 /**
- * {@link AutoConfiguration Auto-configuration} of the pool that Tomcat's requests run in,
- * and of its shutdown. Active in a servlet web application on embedded Tomcat.
+ * {@link AutoConfiguration Auto-configuration} of the pool that the web server's requests
+ * run in, and of its shutdown. Active in a servlet web application on embedded Tomcat or
+ * Jetty.
  * <ul>
- * <li>With platform threads, Tomcat's executor is replaced by a {@link BusyPoolExecutor}
- * of {@code server.tomcat.threads.*}'s sizes.</li>
+ * <li>With platform threads, the server's pool is replaced by one that signals busy: a
+ * {@link BusyPoolExecutor} of {@code server.tomcat.threads.*}'s sizes, or a
+ * {@link BusyQueuedThreadPool} of {@code server.jetty.threads.*}'s.</li>
  * <li>With virtual threads ({@code spring.threads.virtual.enabled=true}, Java 21+), each
  * request keeps its own virtual thread, and a {@link ConcurrencyLimit} of
- * {@code server.tomcat.threads.max} permits lets at most that many run at once, the rest
- * waiting in arrival order.</li>
+ * {@code server.tomcat.threads.max} (or {@code server.jetty.threads.max}) permits lets at
+ * most that many run at once, the rest waiting in arrival order.</li>
  * </ul>
  */
-@AutoConfiguration(after = TomcatServletWebServerAutoConfiguration.class)
+@AutoConfiguration(afterName = {
+		"org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration",
+		"org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration" })
 @ConditionalOnWebApplication(type = Type.SERVLET)
-@ConditionalOnClass({ Tomcat.class, TomcatServletWebServerFactory.class })
 @ConditionalOnBooleanProperty(name = "busy-pool.enabled", matchIfMissing = true)
-@EnableConfigurationProperties({ BusyPoolProperties.class, TomcatServerProperties.class })
+@EnableConfigurationProperties(BusyPoolProperties.class)
 public final class BusyPoolAutoConfiguration {
 
 	/** Spring's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
 	static final Duration DEFAULT_SHUTDOWN_PHASE_TIMEOUT = Duration.ofSeconds(30);
 
-	/** The limit filter runs right after the check filter, before anything that may wait. */
-	static final int LIMIT_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 1;
-
 	private static final Log logger = LogFactory.getLog(BusyPoolAutoConfiguration.class);
 
 	@Bean
+	@ConditionalOnBean(DrainablePool.class)
 	@ConditionalOnMissingBean
 	Shedder busyPoolShedder(BusyPoolProperties properties) {
 		BusyPoolProperties.Shed shed = properties.getShed();
@@ -80,9 +83,10 @@ public final class BusyPoolAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnBean({ DrainablePool.class, MainConnector.class })
 	BusyPoolLifecycle busyPoolLifecycle(DrainablePool pool, ObjectProvider<BusyStateListener> listeners,
 			ApplicationEventPublisher publisher, BusyPoolProperties properties, Shedder shedder,
-			BusyPoolTomcatCustomizer customizer, Environment environment) {
+			MainConnector connector, Environment environment) {
 		Duration phase = shutdownPhaseTimeout(environment);
 		Duration drainDelay = properties.getShutdown().getDrainDelay();
 		if (drainDelay.compareTo(phase) >= 0) {
@@ -95,7 +99,7 @@ public final class BusyPoolAutoConfiguration {
 		boolean graceful = !"immediate"
 			.equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful").trim());
 		return new BusyPoolLifecycle(pool, listeners, publisher, drainDelay, phase, graceful,
-				new QueueFinisher(pool, shedder), customizer::stopAccepting);
+				new QueueFinisher(pool, shedder), connector::stopAccepting);
 	}
 
 	private static Duration shutdownPhaseTimeout(Environment environment) {
@@ -113,10 +117,13 @@ public final class BusyPoolAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnThreading(Threading.PLATFORM)
-	static class PlatformThreadsConfiguration {
+	@ConditionalOnClass({ Tomcat.class, TomcatServletWebServerFactory.class })
+	@ConditionalOnBean(TomcatServletWebServerFactory.class)
+	@EnableConfigurationProperties(TomcatServerProperties.class)
+	static class TomcatConfiguration {
 
 		@Bean(destroyMethod = "")
+		@ConditionalOnThreading(Threading.PLATFORM)
 		@ConditionalOnMissingBean(DrainablePool.class)
 		BusyPoolExecutor busyPoolExecutor(BusyPoolProperties properties, TomcatServerProperties tomcat) {
 			TomcatServerProperties.Threads threads = tomcat.getThreads();
@@ -128,44 +135,85 @@ public final class BusyPoolAutoConfiguration {
 		}
 
 		@Bean
+		@ConditionalOnThreading(Threading.PLATFORM)
 		@ConditionalOnMissingBean
 		BusyPoolTomcatCustomizer busyPoolTomcatCustomizer(BusyPoolExecutor executor) {
 			return new BusyPoolTomcatCustomizer(executor);
 		}
 
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnThreading(Threading.VIRTUAL)
-	static class VirtualThreadsConfiguration {
-
 		@Bean(destroyMethod = "")
+		@ConditionalOnThreading(Threading.VIRTUAL)
 		@ConditionalOnMissingBean(DrainablePool.class)
 		ConcurrencyLimit busyPoolConcurrencyLimit(BusyPoolProperties properties, TomcatServerProperties tomcat) {
-			int limit = requirePositive("server.tomcat.threads.max", tomcat.getThreads().getMax());
-			logger.info("busy-pool: virtual threads; at most " + limit
-					+ " requests run at once (server.tomcat.threads.max), the rest wait in order");
-			return new ConcurrencyLimit(limit, properties.getQueueTolerance());
+			return concurrencyLimit("server.tomcat.threads.max", tomcat.getThreads().getMax(), properties);
 		}
 
 		@Bean
+		@ConditionalOnThreading(Threading.VIRTUAL)
 		@ConditionalOnMissingBean
-		BusyPoolTomcatCustomizer busyPoolTomcatCustomizer() {
+		BusyPoolTomcatCustomizer busyPoolVirtualThreadsTomcatCustomizer() {
 			return new BusyPoolTomcatCustomizer(null);
 		}
 
-		@Bean
-		@ConditionalOnMissingBean(name = "busyPoolConcurrencyLimitFilter")
-		FilterRegistrationBean<ConcurrencyLimitFilter> busyPoolConcurrencyLimitFilter(ConcurrencyLimit limit) {
-			FilterRegistrationBean<ConcurrencyLimitFilter> registration = new FilterRegistrationBean<>(
-					new ConcurrencyLimitFilter(limit));
-			registration.setName("busyPoolConcurrencyLimitFilter");
-			registration.setOrder(LIMIT_FILTER_ORDER);
-			registration.setDispatcherTypes(DispatcherType.REQUEST);
-			registration.addUrlPatterns("/*");
-			return registration;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Server.class, JettyServletWebServerFactory.class })
+	@ConditionalOnBean(JettyServletWebServerFactory.class)
+	@EnableConfigurationProperties(JettyServerProperties.class)
+	static class JettyConfiguration {
+
+		@Bean(destroyMethod = "")
+		@ConditionalOnThreading(Threading.PLATFORM)
+		@ConditionalOnMissingBean(DrainablePool.class)
+		BusyQueuedThreadPool busyPoolJettyThreadPool(BusyPoolProperties properties, JettyServerProperties jetty) {
+			JettyServerProperties.Threads threads = jetty.getThreads();
+			int max = requirePositive("server.jetty.threads.max", threads.getMax());
+			Integer capacity = threads.getMaxQueueCapacity();
+			if (capacity != null) {
+				requirePositive("server.jetty.threads.max-queue-capacity", capacity);
+			}
+			// Boot's defaults for what is unset or not positive.
+			int min = Math.min((threads.getMin() > 0) ? threads.getMin() : 8, max);
+			int idle = (threads.getIdleTimeout() != null) ? (int) threads.getIdleTimeout().toMillis() : 60_000;
+			return new BusyQueuedThreadPool(max, min, idle, capacity, properties.getQueueTolerance());
 		}
 
+		@Bean(destroyMethod = "")
+		@ConditionalOnThreading(Threading.PLATFORM)
+		@ConditionalOnBean(BusyQueuedThreadPool.class)
+		DrainablePool busyPoolJettyBusyPool(BusyQueuedThreadPool pool) {
+			return pool.busyPool();
+		}
+
+		@Bean
+		@ConditionalOnThreading(Threading.PLATFORM)
+		@ConditionalOnMissingBean
+		BusyPoolJettyCustomizer busyPoolJettyCustomizer(BusyQueuedThreadPool pool) {
+			return new BusyPoolJettyCustomizer(pool);
+		}
+
+		@Bean(destroyMethod = "")
+		@ConditionalOnThreading(Threading.VIRTUAL)
+		@ConditionalOnMissingBean(DrainablePool.class)
+		ConcurrencyLimit busyPoolConcurrencyLimit(BusyPoolProperties properties, JettyServerProperties jetty) {
+			return concurrencyLimit("server.jetty.threads.max", jetty.getThreads().getMax(), properties);
+		}
+
+		@Bean
+		@ConditionalOnThreading(Threading.VIRTUAL)
+		@ConditionalOnMissingBean
+		BusyPoolJettyCustomizer busyPoolVirtualThreadsJettyCustomizer() {
+			return new BusyPoolJettyCustomizer(null);
+		}
+
+	}
+
+	private static ConcurrencyLimit concurrencyLimit(String property, int max, BusyPoolProperties properties) {
+		int limit = requirePositive(property, max);
+		logger.info("busy-pool: virtual threads; at most " + limit + " requests run at once (" + property
+				+ "), the rest wait in order");
+		return new ConcurrencyLimit(limit, properties.getQueueTolerance());
 	}
 
 }

@@ -2,6 +2,7 @@ package io.github.busypool.autoconfigure;
 
 import jakarta.servlet.DispatcherType;
 import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.server.Server;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,6 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -21,6 +24,10 @@ import org.springframework.core.env.Environment;
 import io.github.busypool.BusyPool;
 import io.github.busypool.check.BusyPoolCheckFilter;
 import io.github.busypool.check.CheckCounters;
+import io.github.busypool.check.CheckPort;
+import io.github.busypool.jetty.BusyPoolJettyCheckConnector;
+import io.github.busypool.limit.ConcurrencyLimit;
+import io.github.busypool.limit.ConcurrencyLimitFilter;
 import io.github.busypool.haproxy.HaproxyView;
 import io.github.busypool.haproxy.StateReporters;
 import io.github.busypool.shed.ShedFilter;
@@ -30,13 +37,17 @@ import io.github.busypool.tomcat.BusyPoolCheckConnector;
 /**
  * {@link AutoConfiguration Auto-configuration} of what answers before the application
  * runs: the {@link BusyPoolCheckFilter}, first of all filters, on the main port and on the
- * dedicated check port; the check port's connector; and the {@link ShedFilter}, just
- * before the application.
+ * dedicated check port; the check port's connector; with virtual threads, the
+ * {@link ConcurrencyLimitFilter} right after it; and the {@link ShedFilter}, just before
+ * the application.
  */
 @AutoConfiguration(after = BusyPoolAutoConfiguration.class)
 @ConditionalOnWebApplication(type = Type.SERVLET)
 @ConditionalOnBean(BusyPool.class)
 public final class BusyPoolCheckAutoConfiguration {
+
+	/** The limit filter runs right after the check filter, before anything that may wait. */
+	static final int LIMIT_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 1;
 
 	/** After the check filter and, with virtual threads, the concurrency limit. */
 	static final int SHED_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
@@ -57,10 +68,10 @@ public final class BusyPoolCheckAutoConfiguration {
 	@ConditionalOnMissingBean(name = "busyPoolCheckFilter")
 	FilterRegistrationBean<BusyPoolCheckFilter> busyPoolCheckFilter(BusyPool pool,
 			BusyPoolProperties properties, CheckCounters counters, ObjectProvider<HaproxyView> haproxy,
-			ObjectProvider<BusyPoolCheckConnector> checkConnector) {
+			ObjectProvider<CheckPort> checkPort) {
 		BusyPoolProperties.Check check = properties.getCheck();
 		BusyPoolCheckFilter filter = new BusyPoolCheckFilter(pool::getState, check.getPath(),
-				check.isHaproxyDefault(), counters, haproxy.getIfAvailable(), checkConnector.getIfAvailable());
+				check.isHaproxyDefault(), counters, haproxy.getIfAvailable(), checkPort.getIfAvailable());
 		BusyPoolProperties.Check.ServerState serverState = check.getServerState();
 		try {
 			filter.setStateReporters(
@@ -83,6 +94,19 @@ public final class BusyPoolCheckAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnBean(ConcurrencyLimit.class)
+	@ConditionalOnMissingBean(name = "busyPoolConcurrencyLimitFilter")
+	FilterRegistrationBean<ConcurrencyLimitFilter> busyPoolConcurrencyLimitFilter(ConcurrencyLimit limit) {
+		FilterRegistrationBean<ConcurrencyLimitFilter> registration = new FilterRegistrationBean<>(
+				new ConcurrencyLimitFilter(limit));
+		registration.setName("busyPoolConcurrencyLimitFilter");
+		registration.setOrder(LIMIT_FILTER_ORDER);
+		registration.setDispatcherTypes(DispatcherType.REQUEST);
+		registration.addUrlPatterns("/*");
+		return registration;
+	}
+
+	@Bean
 	@ConditionalOnBean(Shedder.class)
 	@ConditionalOnMissingBean(name = "busyPoolShedFilter")
 	FilterRegistrationBean<ShedFilter> busyPoolShedFilter(Shedder shedder, BusyPoolProperties properties) {
@@ -95,19 +119,40 @@ public final class BusyPoolCheckAutoConfiguration {
 		return registration;
 	}
 
+	private static int checkPort(BusyPoolProperties properties, Environment environment, ServerProperties server) {
+		int port = properties.getCheck().getPort();
+		OwnPort.require(environment, server, "busy-pool.check.port", port, "server.port", "management.server.port");
+		return port;
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(Tomcat.class)
+	@ConditionalOnClass({ Tomcat.class, TomcatServletWebServerFactory.class })
+	@ConditionalOnBean(TomcatServletWebServerFactory.class)
 	@ConditionalOnProperty("busy-pool.check.port")
 	static class TomcatCheckPortConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(CheckPort.class)
 		BusyPoolCheckConnector busyPoolCheckConnector(BusyPoolProperties properties, Environment environment,
 				ObjectProvider<ServerProperties> server) {
-			int port = properties.getCheck().getPort();
-			OwnPort.require(environment, server.getIfAvailable(), "busy-pool.check.port", port, "server.port",
-					"management.server.port");
-			return new BusyPoolCheckConnector(port, properties.getCheck().getMaxConnections());
+			return new BusyPoolCheckConnector(checkPort(properties, environment, server.getIfAvailable()),
+					properties.getCheck().getMaxConnections());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Server.class, JettyServletWebServerFactory.class })
+	@ConditionalOnBean(JettyServletWebServerFactory.class)
+	@ConditionalOnProperty("busy-pool.check.port")
+	static class JettyCheckPortConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(CheckPort.class)
+		BusyPoolJettyCheckConnector busyPoolCheckConnector(BusyPoolProperties properties, Environment environment,
+				ObjectProvider<ServerProperties> server) {
+			return new BusyPoolJettyCheckConnector(checkPort(properties, environment, server.getIfAvailable()),
+					properties.getCheck().getMaxConnections());
 		}
 
 	}

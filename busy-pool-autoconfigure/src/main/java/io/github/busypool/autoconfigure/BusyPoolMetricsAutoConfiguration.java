@@ -19,7 +19,7 @@ import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
 import io.github.busypool.haproxy.HaproxyView;
 import io.github.busypool.shed.Shedder;
-import io.github.busypool.tomcat.BusyPoolCheckConnector;
+import io.github.busypool.check.CheckPort;
 
 /**
  * {@link AutoConfiguration Auto-configuration} for the {@code busypool.*} meters.
@@ -32,7 +32,7 @@ public final class BusyPoolMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	BusyPoolMetrics busyPoolMetrics(BusyPool pool, CheckCounters counters,
-			ObjectProvider<HaproxyView> haproxy, ObjectProvider<BusyPoolCheckConnector> checkConnector,
+			ObjectProvider<HaproxyView> haproxy, ObjectProvider<CheckPort> checkConnector,
 			ObjectProvider<BusyPoolAgent> agent, ObjectProvider<Shedder> shedder) {
 		List<CheckVia> vias = new ArrayList<>();
 		vias.add(CheckVia.FILTER);

@@ -3,7 +3,6 @@ package io.github.busypool.check;
 /**
  * Tells the check filter which requests arrived on a dedicated check port.
  */
-@FunctionalInterface
 public interface CheckPort {
 
 	/**
@@ -12,5 +11,12 @@ public interface CheckPort {
 	 * @return whether that is the check port
 	 */
 	boolean serves(int requestLocalPort);
+
+	/**
+	 * Returns the port it listens on, once started (the configured one before, -1 when
+	 * that is 0).
+	 * @return the port
+	 */
+	int getPort();
 
 }

@@ -99,6 +99,7 @@ public class BusyPoolCheckConnector
 	 * before, -1 when it is 0).
 	 * @return the port
 	 */
+	@Override
 	public int getPort() {
 		int port = this.localPort;
 		if (port > 0) {

@@ -11,7 +11,9 @@ import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 
-import io.github.busypool.tomcat.BusyPoolExecutor;
+import io.github.busypool.MainConnector;
+
+
 
 /**
  * Installs a {@link BusyPoolExecutor} as the executor of Tomcat's main connector, the way
@@ -23,7 +25,7 @@ import io.github.busypool.tomcat.BusyPoolExecutor;
  * hold of the connector.
  */
 public class BusyPoolTomcatCustomizer
-		implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
+		implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, MainConnector, Ordered {
 
 	/**
 	 * Runs after Boot's {@code TomcatWebServerFactoryCustomizer} (order 0), like Boot's
@@ -74,6 +76,7 @@ public class BusyPoolTomcatCustomizer
 	 * serves the requests of the connections it has. Boot's graceful shutdown, which
 	 * pauses it, does the same close later; a second close does nothing.
 	 */
+	@Override
 	public void stopAccepting() {
 		ProtocolHandler handler = this.handler;
 		if (handler != null) {

@@ -21,6 +21,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BusyPoolAutoConfigurationTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(BusyPoolAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(TomcatServletWebServerAutoConfiguration.class,
+				BusyPoolAutoConfiguration.class,
 				BusyPoolCheckAutoConfiguration.class, BusyPoolHealthAutoConfiguration.class,
 				BusyPoolMetricsAutoConfiguration.class, BusyPoolAgentAutoConfiguration.class));
 
