@@ -80,6 +80,10 @@ final class Backend implements AutoCloseable {
 		List<String> args = new ArrayList<>(List.of("--server.address=127.0.0.1", "--server.port=" + this.port,
 				"--management.server.port=" + this.managementPort,
 				"--server.tomcat.threads.max=" + THREADS, "--server.tomcat.threads.min-spare=" + THREADS,
+				// The same on Jetty (-Dsample.jar=...sample-app-jetty-...jar): one acceptor and one
+				// selector hold a thread each, the rest run requests.
+				"--server.jetty.threads.acceptors=1", "--server.jetty.threads.selectors=1",
+				"--server.jetty.threads.max=" + (THREADS + 2), "--server.jetty.threads.min=" + (THREADS + 2),
 				"--sample.downstream.embedded.enabled=false", "--sample.downstream.url=" + downstream.url(),
 				"--sample.downstream.timeout=" + DOWNSTREAM_TIMEOUT.toMillis() + "ms",
 				"--management.graphite.metrics.export.enabled=false", "--spring.main.banner-mode=off",

@@ -21,8 +21,10 @@ import io.github.busypool.QueueWaitRecorder;
  * <p>
  * What it relies on: Jetty keeps {@code idle - queued} as one lock-free counter (the low
  * half of its thread counts), which {@link #getIdleThreads()} and {@link #getQueueSize()}
- * read; threads that Jetty reserves for its own producer/consumer hand-off are not idle
- * there, and its leased threads (acceptors and selectors) never are. The state is brought
+ * read; its leased threads (acceptors and selectors) are never idle there. The pool keeps
+ * no reserved threads (Jetty's default keeps a few for its producer/consumer hand-off,
+ * which never take a queued job), so every thread that is not leased runs queued jobs, and
+ * every request goes through the queue, where the pool sees it. The state is brought
  * in line after each {@code execute}, which lowers that counter, and each time a pool
  * thread goes back to its queue for work, just after Jetty has raised it again: the pool
  * uses a queue of its own whose {@code poll} and {@code take} are that hook. Each costs
@@ -68,6 +70,10 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 	private BusyQueuedThreadPool(int maxThreads, int minThreads, int idleTimeoutMillis, JobQueue queue,
 			int queueTolerance) {
 		super(maxThreads, minThreads, idleTimeoutMillis, queue);
+		// No reserved threads: Jetty keeps them for its own hand-off and never gives them a
+		// queued job, so a request could wait behind an idle reserved thread, and HAProxy's
+		// maxconn (the threads that run requests) would overfill the pool by as many.
+		setReservedThreads(0);
 		this.queueTolerance = queueTolerance;
 		this.signal = new BusySignal(queueTolerance, maxThreads, "busy-pool-events");
 		this.counts = new BusySignal.Counts() {
