@@ -19,8 +19,8 @@ import io.github.busypool.BusyPool;
 import io.github.busypool.BusyState;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
-import io.github.busypool.haproxy.HaproxyServerState;
-import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.check.haproxy.HaproxyServerState;
+import io.github.busypool.check.haproxy.HaproxyView;
 import io.github.busypool.shed.ShedReason;
 import io.github.busypool.shed.Shedder;
 

@@ -6,7 +6,7 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
 
-import io.github.busypool.agent.AgentBindException;
+import io.github.busypool.check.agent.AgentBindException;
 
 /**
  * Explains an agent that cannot listen, naming the property to change: the port when it

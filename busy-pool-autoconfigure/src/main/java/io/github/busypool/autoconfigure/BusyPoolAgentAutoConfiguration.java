@@ -14,8 +14,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 import io.github.busypool.BusyPool;
-import io.github.busypool.agent.BusyPoolAgent;
 import io.github.busypool.check.CheckCounters;
+import io.github.busypool.check.agent.BusyPoolAgent;
 
 /**
  * {@link AutoConfiguration Auto-configuration} of the HAProxy agent-check responder, on

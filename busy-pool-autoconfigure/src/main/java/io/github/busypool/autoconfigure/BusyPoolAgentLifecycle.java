@@ -3,7 +3,7 @@ package io.github.busypool.autoconfigure;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
 
-import io.github.busypool.agent.BusyPoolAgent;
+import io.github.busypool.check.agent.BusyPoolAgent;
 
 /**
  * Runs the {@link BusyPoolAgent} while the web server runs: it starts after the web

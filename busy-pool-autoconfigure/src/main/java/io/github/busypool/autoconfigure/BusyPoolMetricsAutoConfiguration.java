@@ -14,12 +14,12 @@ import org.springframework.context.annotation.Bean;
 
 import io.github.busypool.BusyPool;
 import io.github.busypool.actuate.BusyPoolMetrics;
-import io.github.busypool.agent.BusyPoolAgent;
 import io.github.busypool.check.CheckCounters;
-import io.github.busypool.check.CheckVia;
-import io.github.busypool.haproxy.HaproxyView;
-import io.github.busypool.shed.Shedder;
 import io.github.busypool.check.CheckPort;
+import io.github.busypool.check.CheckVia;
+import io.github.busypool.check.agent.BusyPoolAgent;
+import io.github.busypool.check.haproxy.HaproxyView;
+import io.github.busypool.shed.Shedder;
 
 /**
  * {@link AutoConfiguration Auto-configuration} for the {@code busypool.*} meters.

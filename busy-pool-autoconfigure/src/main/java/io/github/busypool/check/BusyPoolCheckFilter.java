@@ -14,8 +14,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.github.busypool.BusyState;
-import io.github.busypool.haproxy.HaproxyView;
-import io.github.busypool.haproxy.StateReporters;
+import io.github.busypool.check.haproxy.HaproxyView;
+import io.github.busypool.check.haproxy.StateReporters;
 
 /**
  * Answers a load balancer's check with the pool's {@link BusyState} ({@code 200 free},

@@ -37,8 +37,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.github.busypool.BusyPool;
 import io.github.busypool.BusyState;
-import io.github.busypool.agent.BusyPoolAgent;
 import io.github.busypool.check.CheckPort;
+import io.github.busypool.check.agent.BusyPoolAgent;
 import io.github.busypool.limit.ConcurrencyLimit;
 import io.github.busypool.shed.ShedReason;
 import io.github.busypool.shed.Shedder;

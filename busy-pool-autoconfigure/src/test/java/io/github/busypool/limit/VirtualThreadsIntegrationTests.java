@@ -34,7 +34,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.github.busypool.BusyPool;
 import io.github.busypool.BusyState;
-import io.github.busypool.agent.BusyPoolAgent;
+import io.github.busypool.check.agent.BusyPoolAgent;
 import io.github.busypool.tomcat.BusyPoolCheckConnector;
 import io.github.busypool.tomcat.BusyPoolExecutor;
 

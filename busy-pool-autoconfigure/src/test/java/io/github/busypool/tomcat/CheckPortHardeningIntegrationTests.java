@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.github.busypool.haproxy.HaproxyView;
+import io.github.busypool.check.haproxy.HaproxyView;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.busypool.BusyState;
-import io.github.busypool.agent.BusyPoolAgent;
+import io.github.busypool.check.agent.BusyPoolAgent;
 import io.github.busypool.tomcat.BusyPoolExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;

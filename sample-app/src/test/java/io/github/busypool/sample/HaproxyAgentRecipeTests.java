@@ -21,7 +21,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.github.busypool.BusyState;
-import io.github.busypool.agent.BusyPoolAgent;
+import io.github.busypool.check.agent.BusyPoolAgent;
 import io.github.busypool.tomcat.BusyPoolExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;

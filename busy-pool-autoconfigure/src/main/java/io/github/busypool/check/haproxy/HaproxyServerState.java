@@ -1,4 +1,4 @@
-package io.github.busypool.haproxy;
+package io.github.busypool.check.haproxy;
 
 /**
  * What one HAProxy says of this server in the {@code X-Haproxy-Server-State} header it

@@ -1,4 +1,4 @@
-package io.github.busypool.haproxy;
+package io.github.busypool.check.haproxy;
 
 import java.util.ArrayList;
 import java.util.List;

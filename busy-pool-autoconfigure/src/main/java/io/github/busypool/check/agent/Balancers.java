@@ -1,4 +1,4 @@
-package io.github.busypool.agent;
+package io.github.busypool.check.agent;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
