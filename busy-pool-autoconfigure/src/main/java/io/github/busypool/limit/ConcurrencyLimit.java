@@ -103,14 +103,6 @@ public final class ConcurrencyLimit implements DrainablePool {
 		this.signal.track(BusyState.FREE, this.counts);
 	}
 
-	/**
-	 * Returns the most tasks that run at once.
-	 * @return the limit
-	 */
-	public int getLimit() {
-		return this.limit;
-	}
-
 	@Override
 	public BusyState getState() {
 		return this.signal.state();

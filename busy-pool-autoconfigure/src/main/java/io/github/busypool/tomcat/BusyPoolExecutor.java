@@ -1,7 +1,6 @@
 package io.github.busypool.tomcat;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -221,14 +220,6 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 		return this.signal.state();
 	}
 
-	/**
-	 * Returns when the pool last became busy, or {@code null} if it is not busy.
-	 * @return the start of the current busy period, or {@code null}
-	 */
-	public Instant getBusySince() {
-		return this.signal.busySince();
-	}
-
 	@Override
 	public PoolSnapshot snapshot() {
 		return this.signal.snapshot(this.counts, getMaximumPoolSize());
@@ -242,22 +233,6 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 	@Override
 	public long getTransitionCount(BusyState state) {
 		return this.signal.transitionCount(state);
-	}
-
-	/**
-	 * Returns the number of pool threads not running a task.
-	 * @return the idle threads
-	 */
-	public int getIdleCount() {
-		return Math.max(0, getPoolSize() - getActiveCount());
-	}
-
-	/**
-	 * Returns the number of tasks waiting for a thread.
-	 * @return the queue size
-	 */
-	public int getQueueSize() {
-		return getQueue().size();
 	}
 
 	/**

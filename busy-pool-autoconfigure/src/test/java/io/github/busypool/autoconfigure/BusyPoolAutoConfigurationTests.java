@@ -334,7 +334,7 @@ class BusyPoolAutoConfigurationTests {
 					.hasSingleBean(BusyPoolHealthIndicator.class)
 					.hasSingleBean(BusyPoolAgent.class);
 				ConcurrencyLimit limit = context.getBean(ConcurrencyLimit.class);
-				assertThat(limit.getLimit()).isEqualTo(12);
+				assertThat(limit.snapshot().maxThreads()).isEqualTo(12);
 				assertThat(limit.snapshot().maxThreads()).isEqualTo(12);
 				// The filters run in this order: check, limit, shed.
 				int check = context.getBean("busyPoolCheckFilter", FilterRegistrationBean.class).getOrder();

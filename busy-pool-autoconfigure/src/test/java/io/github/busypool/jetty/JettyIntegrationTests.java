@@ -142,7 +142,7 @@ class JettyIntegrationTests {
 		start("spring.threads.virtual.enabled=true");
 		BusyPool pool = this.context.getBean(BusyPool.class);
 		assertThat(pool).isInstanceOf(ConcurrencyLimit.class);
-		assertThat(((ConcurrencyLimit) pool).getLimit()).isEqualTo(10);
+		assertThat(pool.snapshot().maxThreads()).isEqualTo(10);
 		HoldController holds = this.context.getBean(HoldController.class);
 		int port = jetty().getPort();
 		List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();

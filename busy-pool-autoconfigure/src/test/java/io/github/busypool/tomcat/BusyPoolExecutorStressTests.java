@@ -106,7 +106,7 @@ class BusyPoolExecutorStressTests {
 			// Nothing is submitted any more; every thread is held and tasks wait: busy.
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> pool.getActiveCount() == 8 && pool.getState() == BusyState.BUSY);
-			assertThat(pool.getQueueSize()).isGreaterThanOrEqualTo(5);
+			assertThat(pool.snapshot().queued()).isGreaterThanOrEqualTo(5);
 			release.countDown();
 			assertThat(allRan.await(60, TimeUnit.SECONDS)).isTrue();
 			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getState() == BusyState.FREE);

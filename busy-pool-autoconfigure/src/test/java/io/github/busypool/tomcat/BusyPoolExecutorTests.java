@@ -53,11 +53,11 @@ class BusyPoolExecutorTests {
 		assertThat(pool.getState()).isEqualTo(BusyState.FREE);
 		hold(pool, null);
 		assertThat(pool.getState()).isEqualTo(BusyState.BUSY);
-		assertThat(pool.getBusySince()).isNotNull();
+		assertThat(pool.snapshot().busySince()).isNotNull();
 		this.release.countDown();
 		await().atMost(WAIT).until(() -> listener.transitions.size() == 2);
 		assertThat(pool.getState()).isEqualTo(BusyState.FREE);
-		assertThat(pool.getBusySince()).isNull();
+		assertThat(pool.snapshot().busySince()).isNull();
 		assertThat(listener.transitions).extracting(BusyTransition::to).containsExactly(BusyState.BUSY, BusyState.FREE);
 		assertThat(listener.firstViolation).hasValue(null);
 		assertThat(listener.transitions.get(0).queued()).isEqualTo(1);
@@ -76,7 +76,7 @@ class BusyPoolExecutorTests {
 		assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		hold(pool, null);
 		hold(pool, null);
-		assertThat(pool.getQueueSize()).isEqualTo(2);
+		assertThat(pool.snapshot().queued()).isEqualTo(2);
 		assertThat(pool.getState()).isEqualTo(BusyState.FREE);
 		hold(pool, null);
 		assertThat(pool.getState()).isEqualTo(BusyState.BUSY);
@@ -93,7 +93,7 @@ class BusyPoolExecutorTests {
 		assertThat(pool.getPoolSize()).isEqualTo(3);
 		assertThat(pool.getState()).isEqualTo(BusyState.FREE);
 		assertThat(pool.getActiveCount()).isEqualTo(3);
-		assertThat(pool.getIdleCount()).isZero();
+		assertThat(pool.snapshot().idleThreads()).isZero();
 	}
 
 	@Test

@@ -42,20 +42,20 @@ class CheckPortIntegrationTests {
 			held.add(this.app.getAsync(this.app.mainPort(), "/hold"));
 		}
 		await().atMost(RunningApp.WAIT).until(() -> executor.getActiveCount() == threads);
-		await().atMost(RunningApp.WAIT).until(() -> executor.getQueueSize() >= 10 * threads);
+		await().atMost(RunningApp.WAIT).until(() -> executor.snapshot().queued() >= 10 * threads);
 		assertThat(executor.getState()).isEqualTo(BusyState.BUSY);
 
 		long start = System.nanoTime();
 		HttpResponse<String> check = this.app.get(this.app.checkPort(), "/busy-pool/check");
 		long nanos = System.nanoTime() - start;
 		System.out.printf("check port under saturation (%d threads held, %d queued): %.2f ms%n", threads,
-				executor.getQueueSize(), nanos / 1e6);
+				executor.snapshot().queued(), nanos / 1e6);
 		assertThat(check.statusCode()).isEqualTo(503);
 		assertThat(check.body()).isEqualTo("busy\n");
 		assertThat(check.headers().firstValue("Cache-Control")).hasValue("no-store");
 		// The answer came while every held request still waits: it did not queue behind them.
 		assertThat(held).noneMatch(CompletableFuture::isDone);
-		assertThat(executor.getQueueSize()).isGreaterThanOrEqualTo(10 * threads);
+		assertThat(executor.snapshot().queued()).isGreaterThanOrEqualTo(10 * threads);
 
 		BusyPoolTomcatIntegrationTests.release.countDown();
 		for (CompletableFuture<HttpResponse<String>> response : held) {

@@ -39,7 +39,7 @@ class ShutdownQueueIntegrationTests {
 		Shedder shedder = this.app.bean(Shedder.class);
 		List<CompletableFuture<HttpResponse<String>>> responses = send(16, "/sleep?ms=400");
 		// 4 threads: 4 run, 12 wait in Tomcat's queue.
-		await().atMost(RunningApp.WAIT).until(() -> executor.getQueueSize() == 12);
+		await().atMost(RunningApp.WAIT).until(() -> executor.snapshot().queued() == 12);
 
 		this.app.context.close();
 
@@ -60,7 +60,7 @@ class ShutdownQueueIntegrationTests {
 		List<CompletableFuture<HttpResponse<String>>> held = send(4, "/hold");
 		await().atMost(RunningApp.WAIT).until(() -> executor.getActiveCount() == 4);
 		List<CompletableFuture<HttpResponse<String>>> queued = send(6, "/thread");
-		await().atMost(RunningApp.WAIT).until(() -> executor.getQueueSize() == 6);
+		await().atMost(RunningApp.WAIT).until(() -> executor.snapshot().queued() == 6);
 
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.app.context::close);
 

@@ -89,7 +89,7 @@ class HaproxyAgentRecipeTests {
 				held.add(app.getAsync("/sleep?ms=3000"));
 			}
 			await().atMost(WAIT).until(() -> pool.getState() == BusyState.BUSY);
-			Instant busySince = pool.getBusySince();
+			Instant busySince = pool.snapshot().busySince();
 			long busyAt = System.nanoTime() - Duration.between(busySince, Instant.now()).toNanos();
 			fast().until(() -> "1".equals(haproxy.server("app", "app1").get("weight")));
 			long lowered = System.nanoTime() - busyAt;
