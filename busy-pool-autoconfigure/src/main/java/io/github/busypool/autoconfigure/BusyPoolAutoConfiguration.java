@@ -31,6 +31,8 @@ import org.springframework.core.env.Environment;
 import io.github.busypool.BusyStateListener;
 import io.github.busypool.DrainablePool;
 import io.github.busypool.MainConnector;
+import io.github.busypool.check.CheckPort;
+import io.github.busypool.check.agent.BusyPoolAgent;
 import io.github.busypool.jetty.BusyPoolJettyCustomizer;
 import io.github.busypool.jetty.BusyQueuedThreadPool;
 import io.github.busypool.limit.ConcurrencyLimit;
@@ -86,7 +88,8 @@ public final class BusyPoolAutoConfiguration {
 	@ConditionalOnBean({ DrainablePool.class, MainConnector.class })
 	BusyPoolLifecycle busyPoolLifecycle(DrainablePool pool, ObjectProvider<BusyStateListener> listeners,
 			ApplicationEventPublisher publisher, BusyPoolProperties properties, Shedder shedder,
-			MainConnector connector, Environment environment) {
+			MainConnector connector, Environment environment, ObjectProvider<CheckPort> checkPort,
+			ObjectProvider<BusyPoolAgent> agent) {
 		Duration phase = shutdownPhaseTimeout(environment);
 		Duration drainDelay = properties.getShutdown().getDrainDelay();
 		if (drainDelay.compareTo(phase) >= 0) {
@@ -99,7 +102,37 @@ public final class BusyPoolAutoConfiguration {
 		boolean graceful = !"immediate"
 			.equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful").trim());
 		return new BusyPoolLifecycle(pool, listeners, publisher, drainDelay, phase, graceful,
-				new QueueFinisher(pool, shedder), connector::stopAccepting);
+				new QueueFinisher(pool, shedder), connector::stopAccepting,
+				() -> summary(pool, properties, checkPort.getIfAvailable(), agent.getIfAvailable()));
+	}
+
+	/**
+	 * One line that says what was installed: the pool's size, the rule, where checks are
+	 * answered. Logged once the web server has started, when the ports are known.
+	 */
+	static String summary(DrainablePool pool, BusyPoolProperties properties, CheckPort checkPort,
+			BusyPoolAgent agent) {
+		int max = pool.snapshot().maxThreads();
+		String size = (pool instanceof ConcurrencyLimit) ? "at most " + max + " requests at once (virtual threads)"
+				: max + " threads";
+		BusyPoolProperties.Check check = properties.getCheck();
+		StringBuilder line = new StringBuilder("busy-pool: ").append(size)
+			.append(", busy when waiting requests outnumber idle ")
+			.append((pool instanceof ConcurrencyLimit) ? "permits" : "threads")
+			.append(" by more than ")
+			.append(properties.getQueueTolerance())
+			.append("; checks answered on ")
+			.append(check.getPath());
+		if (check.isHaproxyDefault()) {
+			line.append(" and OPTIONS /");
+		}
+		if (checkPort != null) {
+			line.append(", check port ").append(checkPort.getPort());
+		}
+		if (agent != null) {
+			line.append(", agent port ").append(agent.getPort());
+		}
+		return line.toString();
 	}
 
 	private static Duration shutdownPhaseTimeout(Environment environment) {

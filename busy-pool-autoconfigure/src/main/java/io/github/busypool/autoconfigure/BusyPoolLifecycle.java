@@ -3,6 +3,7 @@ package io.github.busypool.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -57,6 +58,8 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 
 	private final Runnable stopAccepting;
 
+	private final Supplier<String> summary;
+
 	private volatile boolean running;
 
 	/**
@@ -64,10 +67,13 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 	 * @param graceful whether the web server shuts down gracefully; when it does not, it
 	 * stops at once, and there is nothing to finish
 	 * @param stopAccepting stops the main connector accepting new connections
+	 * @param summary what busy-pool installed, logged once the web server has started, or
+	 * {@code null}
 	 */
 	BusyPoolLifecycle(DrainablePool pool, ObjectProvider<BusyStateListener> listeners,
 			ApplicationEventPublisher publisher, Duration drainDelay, Duration phaseTimeout, boolean graceful,
-			QueueFinisher finisher, Runnable stopAccepting) {
+			QueueFinisher finisher, Runnable stopAccepting, Supplier<String> summary) {
+		this.summary = summary;
 		this.pool = pool;
 		this.phaseTimeout = phaseTimeout;
 		this.graceful = graceful;
@@ -88,6 +94,9 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 	@Override
 	public void start() {
 		this.running = true;
+		if (this.summary != null) {
+			logger.info(this.summary.get());
+		}
 	}
 
 	/**
