@@ -13,6 +13,7 @@ import io.github.busypool.BusyStateListener;
 import io.github.busypool.DrainablePool;
 import io.github.busypool.PoolSnapshot;
 import io.github.busypool.QueueWaitRecorder;
+import io.github.busypool.QueueWaitTimer;
 
 /**
  * Jetty's {@link QueuedThreadPool} that knows at every moment whether it is
@@ -98,7 +99,7 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 		// Time only a job that will wait, as the Tomcat pool does.
 		boolean willWait = recorder != null && getIdleThreads() == 0;
 		try {
-			super.execute(willWait ? new TimedJob(job, recorder) : job);
+			super.execute(willWait ? new QueueWaitTimer(job, recorder) : job);
 		}
 		finally {
 			this.signal.track(BusyState.BUSY, this.counts);
@@ -251,28 +252,6 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 		public Runnable take() throws InterruptedException {
 			idle();
 			return super.take();
-		}
-
-	}
-
-	/** A job and the moment it was handed to the pool; only while a recorder is set. */
-	private static final class TimedJob implements Runnable {
-
-		private final Runnable job;
-
-		private final QueueWaitRecorder recorder;
-
-		private final long submitted = System.nanoTime();
-
-		TimedJob(Runnable job, QueueWaitRecorder recorder) {
-			this.job = job;
-			this.recorder = recorder;
-		}
-
-		@Override
-		public void run() {
-			this.recorder.record(System.nanoTime() - this.submitted);
-			this.job.run();
 		}
 
 	}

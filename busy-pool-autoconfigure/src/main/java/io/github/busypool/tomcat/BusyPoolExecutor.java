@@ -15,6 +15,7 @@ import io.github.busypool.BusyStateListener;
 import io.github.busypool.DrainablePool;
 import io.github.busypool.PoolSnapshot;
 import io.github.busypool.QueueWaitRecorder;
+import io.github.busypool.QueueWaitTimer;
 
 /**
  * Tomcat's {@link ThreadPoolExecutor}, with its {@link TaskQueue} semantics, that knows at
@@ -106,7 +107,7 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 		// at once, and timing it would cost two clock reads and an object for nothing.
 		boolean willWait = recorder != null && getSubmittedCount() >= getPoolSizeNoLock();
 		try {
-			super.execute(willWait ? new TimedTask(command, recorder) : command);
+			super.execute(willWait ? new QueueWaitTimer(command, recorder) : command);
 		}
 		finally {
 			track(BusyState.BUSY);
@@ -249,31 +250,6 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 	 */
 	public int getMinSpareThreads() {
 		return this.minSpareThreads;
-	}
-
-	/**
-	 * A task and the moment it was handed to the pool. One small object per task that has
-	 * to wait, and only while a {@link QueueWaitRecorder} is set.
-	 */
-	private static final class TimedTask implements Runnable {
-
-		private final Runnable task;
-
-		private final QueueWaitRecorder recorder;
-
-		private final long submitted = System.nanoTime();
-
-		TimedTask(Runnable task, QueueWaitRecorder recorder) {
-			this.task = task;
-			this.recorder = recorder;
-		}
-
-		@Override
-		public void run() {
-			this.recorder.record(System.nanoTime() - this.submitted);
-			this.task.run();
-		}
-
 	}
 
 }
