@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 out=target/blip
 mkdir -p "$out"
-jar=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
+jar=sample-app/target/sample-app.jar
 [ -f "$jar" ] || ./mvnw -q -B -pl sample-app -am package -DskipTests
 
 app_port=18080 mgmt_port=18081 down_port=19090

@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 out=$PWD/target/graphite-blip
 rm -rf "$out"
 mkdir -p "$out/carbon/storage/whisper" "$out/carbon/log"
-jar=sample-app/target/sample-app-0.1.0-SNAPSHOT.jar
+jar=sample-app/target/sample-app.jar
 [ -f "$jar" ] || ./mvnw -q -B -pl sample-app -am package -DskipTests
 
 line_port=12003 app_port=18080 mgmt_port=18081 check_port=18082 agent_port=18083 down_port=19090 front=18000

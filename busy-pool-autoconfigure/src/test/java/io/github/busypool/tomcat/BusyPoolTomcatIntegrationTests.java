@@ -18,8 +18,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.catalina.Lifecycle;
 import org.apache.coyote.AbstractProtocol;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.SpringBootConfiguration;
@@ -45,30 +45,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The pool installed into a real embedded Tomcat on a free port.
+ * The pool installed into a real embedded Tomcat on a free port. Each test starts its own
+ * app and shares no state with the others (Tomcat's MBean registry, one per JVM, stays on
+ * for every app of this module: see {@code application.properties}). Isolated when tests run
+ * in parallel, because one test counts the JVM's {@code busy-pool-events} threads.
  */
+@Isolated
 class BusyPoolTomcatIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
-
-	/** Holds /hold requests; a new one for each test. */
-	static volatile CountDownLatch release = new CountDownLatch(1);
 
 	private final HttpClient client = HttpClient.newHttpClient();
 
 	private ConfigurableApplicationContext context;
 
-	@BeforeEach
-	void newRelease() {
-		release = new CountDownLatch(1);
-	}
-
 	@AfterEach
 	void close() {
-		release.countDown();
-		if (this.context != null) {
+		if (this.context != null && this.context.isActive()) {
+			release();
 			this.context.close();
 		}
+	}
+
+	private void release() {
+		this.context.getBean(Holds.class).release();
 	}
 
 	@Test
@@ -110,7 +110,7 @@ class BusyPoolTomcatIntegrationTests {
 		assertThat(registry.get("busypool.threads.active").gauge().value()).isEqualTo(3);
 		assertThat(registry.get("busypool.threads.max").gauge().value()).isEqualTo(4);
 		assertThat(registry.get("busypool.state").gauge().value()).isZero();
-		release.countDown();
+		release();
 		for (CompletableFuture<HttpResponse<String>> response : held) {
 			assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
 		}
@@ -155,7 +155,7 @@ class BusyPoolTomcatIntegrationTests {
 			}
 			await().atMost(WAIT).until(() -> executor.getState() == BusyState.BUSY);
 			assertThat(listeners.blocked.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-			release.countDown();
+			release();
 			for (CompletableFuture<HttpResponse<String>> response : held) {
 				assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
 			}
@@ -258,12 +258,41 @@ class BusyPoolTomcatIntegrationTests {
 
 	}
 
+	/**
+	 * Holds {@code /hold} requests until released. One per application context, so that
+	 * tests share nothing and can run in parallel.
+	 */
+	static final class Holds {
+
+		private final CountDownLatch release = new CountDownLatch(1);
+
+		void release() {
+			this.release.countDown();
+		}
+
+		boolean await() throws InterruptedException {
+			return this.release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+		}
+
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class TestApplication {
 
+		@Bean
+		Holds holds() {
+			return new Holds();
+		}
+
 		@RestController
 		static class TestController {
+
+			private final Holds holds;
+
+			TestController(Holds holds) {
+				this.holds = holds;
+			}
 
 			@GetMapping("/thread")
 			String thread() {
@@ -278,7 +307,7 @@ class BusyPoolTomcatIntegrationTests {
 
 			@GetMapping("/hold")
 			String hold() throws InterruptedException {
-				return String.valueOf(release.await(WAIT.toSeconds(), TimeUnit.SECONDS));
+				return String.valueOf(this.holds.await());
 			}
 
 		}

@@ -57,7 +57,7 @@ class CheckPortIntegrationTests {
 		assertThat(held).noneMatch(CompletableFuture::isDone);
 		assertThat(executor.snapshot().queued()).isGreaterThanOrEqualTo(10 * threads);
 
-		BusyPoolTomcatIntegrationTests.release.countDown();
+		this.app.release();
 		for (CompletableFuture<HttpResponse<String>> response : held) {
 			assertThat(response.get(RunningApp.WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
 		}

@@ -59,7 +59,7 @@ class DrainIntegrationTests {
 		assertThat(closing).isNotDone();
 		assertThat(inFlight).isNotDone();
 
-		BusyPoolTomcatIntegrationTests.release.countDown();
+		this.app.release();
 		HttpResponse<String> completed = inFlight.get(RunningApp.WAIT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(completed.statusCode()).isEqualTo(200);
 		assertThat(completed.body()).isEqualTo("true");
@@ -79,7 +79,7 @@ class DrainIntegrationTests {
 		await().atMost(RunningApp.WAIT).until(() -> executor.getState() == BusyState.DRAINING);
 		// Past the delay, graceful shutdown waits for the request.
 		await().pollDelay(Duration.ofMillis(1500)).atMost(RunningApp.WAIT).until(() -> !closing.isDone());
-		BusyPoolTomcatIntegrationTests.release.countDown();
+		this.app.release();
 		assertThat(inFlight.get(RunningApp.WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
 		closing.get(RunningApp.WAIT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(System.nanoTime() - start).isGreaterThan(Duration.ofMillis(1500).toNanos());

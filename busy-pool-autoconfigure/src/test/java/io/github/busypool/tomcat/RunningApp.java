@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -25,13 +24,21 @@ final class RunningApp implements AutoCloseable {
 
 	private final HttpClient client = HttpClient.newHttpClient();
 
+	private final BusyPoolTomcatIntegrationTests.Holds holds;
+
 	RunningApp(String... properties) {
-		BusyPoolTomcatIntegrationTests.release = new CountDownLatch(1);
 		this.context = new SpringApplicationBuilder(BusyPoolTomcatIntegrationTests.TestApplication.class)
 			.properties("server.port=0", "server.address=127.0.0.1", "server.tomcat.threads.max=4",
 					"spring.main.banner-mode=off")
 			.properties(properties)
 			.run();
+		// Kept: once closing has begun, the context hands out no beans.
+		this.holds = bean(BusyPoolTomcatIntegrationTests.Holds.class);
+	}
+
+	/** Lets every held {@code /hold} request of this app finish. */
+	void release() {
+		this.holds.release();
 	}
 
 	<T> T bean(Class<T> type) {
@@ -65,7 +72,7 @@ final class RunningApp implements AutoCloseable {
 	/** Releases the held requests and closes the context; closing twice is harmless. */
 	@Override
 	public void close() {
-		BusyPoolTomcatIntegrationTests.release.countDown();
+		release();
 		this.context.close();
 	}
 

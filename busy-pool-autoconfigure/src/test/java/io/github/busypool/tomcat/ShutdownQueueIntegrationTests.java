@@ -72,7 +72,7 @@ class ShutdownQueueIntegrationTests {
 				.startsWith("text/plain"));
 		}
 		assertThat(shedder.count(ShedReason.SHUTDOWN)).isEqualTo(6);
-		BusyPoolTomcatIntegrationTests.release.countDown();
+		this.app.release();
 		closing.get(RunningApp.WAIT.toSeconds(), TimeUnit.SECONDS);
 		for (CompletableFuture<HttpResponse<String>> response : held) {
 			// Running past the timeout: released just as the web server stops, so either

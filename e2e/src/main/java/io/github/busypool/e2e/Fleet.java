@@ -80,7 +80,7 @@ final class Fleet implements AutoCloseable {
 	static Path sampleJar() {
 		String configured = System.getProperty("sample.jar");
 		Path jar = (configured != null) ? Path.of(configured)
-				: Ports.repository().resolve("sample-app/target/sample-app-0.1.0-SNAPSHOT.jar");
+				: Ports.repository().resolve("sample-app/target/sample-app.jar");
 		if (!Files.isRegularFile(jar)) {
 			throw new IllegalStateException("No sample app jar at " + jar
 					+ "; build it first: ./mvnw -q -pl sample-app -am package -DskipTests");

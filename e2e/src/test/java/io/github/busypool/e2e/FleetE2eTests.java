@@ -14,11 +14,8 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,11 +29,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * threads / 200 ms = 120 req/s), so that losing one backend stays within capacity.
  * A blip makes a downstream answer in 3 s (6 s when only one is slow) instead of 200 ms;
  * clients give up after 10 s. A collapse makes every downstream 10 times slower for 8 s,
- * with clients that give up after 1 s, 10 s or 30 s, behind 1, 2 or 4 HAProxies. The last
+ * with clients that give up after 1 s, 10 s or 30 s, behind 1, 2 or 4 HAProxies. One
  * test sends SIGTERM to one app with a long Tomcat queue.
+ * <p>
+ * Each test stands alone, in any order: it routes the fleet itself, waits for it to be
+ * quiet, and a test that compares set-ups runs each of them. A test that restarts apps warms
+ * the fleet up again before it ends.
  */
 @Tag("e2e")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FleetE2eTests {
 
 	private static final double RATE = 60;
@@ -122,7 +122,6 @@ class FleetE2eTests {
 	}
 
 	@Test
-	@Order(1)
 	void agentWeightsTheSlowBackendDownAndNothingFails() throws Exception {
 		Result result = run(Mode.AGENT, BLIP_ONE);
 		assertNothingFailedAndApp1WasCapped(result);
@@ -149,7 +148,6 @@ class FleetE2eTests {
 	}
 
 	@Test
-	@Order(2)
 	void checkPortRecipeCapsTheSlowBackendAtItsThreadsAndNothingFails() throws Exception {
 		Result result = run(Mode.CHECK_PORT, BLIP_ONE);
 		// maxconn 8 = threads: app1 never queues, so it never turns busy and stays UP. HAProxy
@@ -160,7 +158,6 @@ class FleetE2eTests {
 	}
 
 	@Test
-	@Order(3)
 	void checkPortTakesEveryServerOutWhenTwoHaproxiesOverfillASlowFleet() throws Exception {
 		Result result = run(Mode.CHECK_PORT, BLIP_EVERYWHERE.behind(2));
 		// Each HAProxy allows maxconn 8 per server: together 16 on 8 threads. Requests queue in
@@ -175,7 +172,6 @@ class FleetE2eTests {
 	}
 
 	@Test
-	@Order(4)
 	void agentKeepsServingWhenTwoHaproxiesShareASlowFleet() throws Exception {
 		Result result = run(Mode.AGENT, BLIP_EVERYWHERE.behind(2));
 		// Busy means weight 1%, never down; and each HAProxy is sent maxconn 8 / 2, so that
@@ -190,7 +186,6 @@ class FleetE2eTests {
 	}
 
 	@Test
-	@Order(5)
 	void agentKeepsEveryServerUpAndToldTheExcessFastWhenEveryBackendIsSlow() throws Exception {
 		Result result = run(Mode.AGENT, BLIP_EVERYWHERE);
 		assertThat(result.downServers()).as("servers marked DOWN").isEmpty();
@@ -217,7 +212,6 @@ class FleetE2eTests {
 	}
 
 	@Test
-	@Order(6)
 	void httpchkRecipeChecksWaitBehindUserRequestsWhenEveryBackendIsSlow() throws Exception {
 		Result result = run(Mode.HTTPCHK, BLIP_EVERYWHERE);
 		// The check shares the saturated main pool. maxconn 8 = threads keeps Tomcat's queue
@@ -231,7 +225,6 @@ class FleetE2eTests {
 	}
 
 	@Test
-	@Order(9)
 	void collapseWithImpatientClientsRunsNothingForClientsThatLeftAndTellsMostAtOnce() throws Exception {
 		Result result = run(Mode.AGENT, COLLAPSE, Duration.ofSeconds(1));
 		long start = result.event("blip start");
@@ -250,7 +243,6 @@ class FleetE2eTests {
 	}
 
 	@Test
-	@Order(10)
 	void collapseWithPatientClientsServesAtCapacityAndTellsTheExcessAtOnce() throws Exception {
 		Result result = run(Mode.AGENT, COLLAPSE, Duration.ofSeconds(30));
 		assertExcessToldFastAndNothingRunForNobody(result);
@@ -268,7 +260,6 @@ class FleetE2eTests {
 	 * and the fleet serves as much as behind one.
 	 */
 	@Test
-	@Order(11)
 	void severalHaproxiesShareTheAppsThreadsInsteadOfMultiplyingThem() throws Exception {
 		Result one = run(Mode.AGENT, COLLAPSE, CLIENT_TIMEOUT);
 		for (int count : new int[] { 2, 4 }) {
@@ -289,7 +280,6 @@ class FleetE2eTests {
 	 * JVM exits.
 	 */
 	@Test
-	@Order(8)
 	void sigtermWithTomcatsQueueLongerThanItsThreadsLosesNoRequest() throws Exception {
 		Backend app = fleet.backends.get(2);
 		HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -316,14 +306,15 @@ class FleetE2eTests {
 		finally {
 			app.start();
 			app.awaitReady(Duration.ofSeconds(90));
+			warmUp();
 		}
 	}
 
 	@Test
-	@Order(7)
 	void rollingRestartWithADrainDelayLosesNoRequest() throws Exception {
 		Result result = run(Mode.AGENT, Scenario.rollingRestart(Duration.ofSeconds(3), Duration.ofSeconds(2),
 				Duration.ofSeconds(70)));
+		warmUp();
 		assertThat(result.events).containsKeys("app1 back", "app2 back", "app3 back");
 		assertThat(result.failed()).as("failed requests").isZero();
 	}
@@ -336,7 +327,6 @@ class FleetE2eTests {
 	 * to have happened: the test waits for the busy transition, then for free.
 	 */
 	@Test
-	@Order(12)
 	void aBackendFlappingAHundredTimesFailsNoClientRequest() throws Exception {
 		fleet.route(Mode.AGENT, 1);
 		fleet.awaitQuiet(Duration.ofSeconds(30));
