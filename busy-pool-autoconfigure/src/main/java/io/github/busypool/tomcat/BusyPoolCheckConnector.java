@@ -2,9 +2,13 @@ package io.github.busypool.tomcat;
 
 import java.net.InetAddress;
 
+import org.apache.catalina.LifecycleException;
 import org.apache.catalina.connector.Connector;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.coyote.http11.AbstractHttp11Protocol;
 
+import org.springframework.boot.tomcat.ConnectorStartFailedException;
 import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
@@ -56,7 +60,7 @@ public class BusyPoolCheckConnector
 	 * @param maxConnections the connections it keeps open at most
 	 */
 	public BusyPoolCheckConnector(int port, int maxConnections) {
-		Connector connector = new Connector(TomcatWebServerFactory.DEFAULT_PROTOCOL);
+		Connector connector = new CheckPortConnector();
 		connector.setPort(port);
 		if (connector.getProtocolHandler() instanceof AbstractHttp11Protocol<?> protocol) {
 			protocol.setMaxThreads(THREADS);
@@ -125,6 +129,42 @@ public class BusyPoolCheckConnector
 	@Override
 	public int getOrder() {
 		return BusyPoolTomcatCustomizer.ORDER;
+	}
+
+	/**
+	 * A connector whose failure to start (its port in use, say) is reported as the check
+	 * port's. Thrown as is, with Boot's {@code throwOnFailure} as Boot sets on its own
+	 * connector, a bind failure would be reported as the main port's (Boot names the main
+	 * connector's port for any {@code BindException}); left to Tomcat, it would be logged
+	 * with a stack trace. Instead the cause is logged in one line, and the failure is thrown
+	 * as a {@code ConnectorStartFailedException} with this port, which
+	 * {@code CheckPortFailureAnalyzer} reports naming {@code busy-pool.check.port}.
+	 */
+	private static final class CheckPortConnector extends Connector {
+
+		private static final Log logger = LogFactory.getLog(BusyPoolCheckConnector.class);
+
+		CheckPortConnector() {
+			super(TomcatWebServerFactory.DEFAULT_PROTOCOL);
+			setThrowOnFailure(true);
+		}
+
+		@Override
+		protected void startInternal() throws LifecycleException {
+			try {
+				super.startInternal();
+			}
+			catch (LifecycleException ex) {
+				Throwable cause = ex;
+				while (cause.getCause() != null) {
+					cause = cause.getCause();
+				}
+				logger.warn("busy-pool's check connector could not start on port " + getPort() + ": " + cause);
+				throw new LifecycleException("busy-pool's check connector could not start",
+						new ConnectorStartFailedException(getPort()));
+			}
+		}
+
 	}
 
 }

@@ -59,8 +59,7 @@ public class Downstream implements SmartLifecycle {
 			this.server = HttpServer.create(new InetSocketAddress(this.address, this.port), 100);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Could not start the stand-in downstream on " + this.address + ":"
-					+ this.port + " (set sample.downstream.embedded.port)", ex);
+			throw new DownstreamPortException(this.address, this.port, ex);
 		}
 		this.executor = Executors.newCachedThreadPool((task) -> {
 			Thread thread = new Thread(task, "downstream-" + this.threads.incrementAndGet());
