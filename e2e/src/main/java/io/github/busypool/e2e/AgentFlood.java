@@ -123,20 +123,13 @@ public final class AgentFlood {
 
 	private static void report(String label, long[] latencies, long flooded, long refused, int seconds) {
 		long failed = Arrays.stream(latencies).filter((l) -> l < 0).count();
-		long[] sorted = Arrays.stream(latencies).filter((l) -> l >= 0).sorted().toArray();
+		// Probe latencies are in microseconds.
+		Latencies probes = Latencies.ofNanos(Arrays.stream(latencies).map((l) -> (l < 0) ? l : l * 1000).toArray());
 		System.out.printf(
 				"%-5s: %,6d connections/s flooded (%,d refused); %d probes, %d failed; probe p50 %.2f ms, p99 %.2f ms, "
 						+ "max %.2f ms%n",
-				label, flooded / seconds, refused, latencies.length, failed, percentile(sorted, 0.50),
-				percentile(sorted, 0.99), percentile(sorted, 1.0));
-	}
-
-	private static double percentile(long[] sorted, double quantile) {
-		if (sorted.length == 0) {
-			return Double.NaN;
-		}
-		int index = (int) Math.ceil(quantile * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1000.0;
+				label, flooded / seconds, refused, latencies.length, failed, probes.percentileMs(50),
+				probes.percentileMs(99), probes.percentileMs(100));
 	}
 
 }

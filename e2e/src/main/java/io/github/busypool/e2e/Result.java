@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -183,13 +182,7 @@ final class Result {
 	}
 
 	static double percentile(long[] nanos, double percentile) {
-		if (nanos.length == 0) {
-			return Double.NaN;
-		}
-		long[] sorted = nanos.clone();
-		Arrays.sort(sorted);
-		int rank = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, rank))] / 1e6;
+		return Latencies.ofNanos(nanos).percentileMs(percentile);
 	}
 
 	int maxTomcatQueue(int backend) {

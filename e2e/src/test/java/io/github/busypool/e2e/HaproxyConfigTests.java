@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
@@ -98,12 +99,16 @@ class HaproxyConfigTests {
 	}
 
 	@Test
-	void percentilesAreNearestRank() {
-		long[] nanos = { 5_000_000, 1_000_000, 3_000_000, 2_000_000, 4_000_000 };
-		assertThat(Result.percentile(nanos, 50)).isEqualTo(3.0);
-		assertThat(Result.percentile(nanos, 100)).isEqualTo(5.0);
-		assertThat(Result.percentile(nanos, 1)).isEqualTo(1.0);
-		assertThat(Result.percentile(new long[0], 50)).isNaN();
+	void percentilesComeFromAnHdrHistogramToThreeSignificantDigits() {
+		long[] nanos = { 5_000_000, 1_000_000, 3_000_000, 2_000_000, 4_000_000, -1 };
+		assertThat(Result.percentile(nanos, 50)).isCloseTo(3.0, within(0.003));
+		assertThat(Result.percentile(nanos, 100)).isCloseTo(5.0, within(0.005));
+		assertThat(Result.percentile(nanos, 1)).isCloseTo(1.0, within(0.001));
+		assertThat(Result.percentile(new long[] { -1 }, 50)).isNaN();
+		assertThat(Latencies.ofNanos(nanos).count()).as("the negative one left out").isEqualTo(5);
+		// Past the histogram's ten minutes: counted as ten minutes, not dropped.
+		assertThat(Latencies.ofNanos(java.util.concurrent.TimeUnit.HOURS.toNanos(1)).percentileMs(100))
+			.isCloseTo(600_000.0, within(600.0));
 	}
 
 }
