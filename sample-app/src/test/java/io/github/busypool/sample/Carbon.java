@@ -55,12 +55,12 @@ final class Carbon implements AutoCloseable {
 	 * Writes a configuration for carbon on free ports, without starting it.
 	 */
 	static Carbon configure(Path directory) throws Exception {
-		return configure(directory, HaproxyRecipeTests.freePort());
+		return configure(directory, Http.freePort());
 	}
 
 	static Carbon configure(Path directory, int linePort) throws Exception {
-		Carbon carbon = new Carbon(directory, linePort, HaproxyRecipeTests.freePort());
-		carbon.writeConfiguration(HaproxyRecipeTests.freePort());
+		Carbon carbon = new Carbon(directory, linePort, Http.freePort());
+		carbon.writeConfiguration(Http.freePort());
 		return carbon;
 	}
 

@@ -37,7 +37,7 @@ class GraphiteDownTests {
 	@Test
 	void appServesWhileCarbonIsDownAndExportResumesWhenItIsBack(@TempDir Path directory, CapturedOutput output)
 			throws Exception {
-		int linePort = HaproxyRecipeTests.freePort();
+		int linePort = Http.freePort();
 		String target = "Graphite export to 127.0.0.1:" + linePort;
 		try (Carbon carbon = Carbon.configure(directory, linePort);
 				ConfigurableApplicationContext app = GraphiteCarbonTests.startApp(

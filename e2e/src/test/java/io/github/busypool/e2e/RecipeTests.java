@@ -1,0 +1,188 @@
+package io.github.busypool.e2e;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The README's three HAProxy recipes, as shipped in {@code haproxy/}, in a real HAProxy in
+ * front of the sample app's jar, run as a user runs it. Only the ports change, and the
+ * check interval (200 ms instead of 2 s) so that the tests are quick. The fleet tests
+ * ({@link FleetE2eTests}) put the same recipes under load.
+ * <p>
+ * Not tagged {@code e2e}: they run in {@code ./mvnw verify}, and skip where HAProxy is not
+ * installed (in CI they fail instead).
+ */
+class RecipeTests {
+
+	private static final Path RECIPES = Ports.repository().resolve("haproxy");
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final Map<String, String> QUICK_CHECKS = Map.of("inter 2s", "inter 200ms");
+
+	private static final HttpClient client = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(2))
+		.build();
+
+	@TempDir
+	static Path directory;
+
+	private static Downstream downstream;
+
+	private static Backend app;
+
+	@BeforeAll
+	static void startTheApp() throws Exception {
+		if (System.getenv("CI") == null) {
+			assumeTrue(Haproxy.installed(), "haproxy is not installed");
+		}
+		downstream = Downstream.start(20);
+		app = new Backend("app1", Fleet.sampleJar(), directory, true, Duration.ofSeconds(5), downstream);
+		app.start();
+		app.awaitReady(Duration.ofSeconds(90));
+	}
+
+	@AfterAll
+	static void stopTheApp() throws Exception {
+		if (app != null) {
+			app.close();
+		}
+		if (downstream != null) {
+			downstream.close();
+		}
+	}
+
+	@Test
+	void everyRecipeIsValid() throws Exception {
+		for (String recipe : List.of("httpchk.cfg", "check-port.cfg", "agent.cfg")) {
+			assertThat(Haproxy.check(RECIPES.resolve(recipe))).as(recipe).startsWith("0 ");
+		}
+	}
+
+	@Test
+	void httpchkRecipeChecksOptionsSlashAnsweredBeforeDispatch() throws Exception {
+		double pages = pagesServed();
+		double answered = app.metric("busypool.checks?tag=answer:free").orElse(0);
+		try (Haproxy haproxy = start("httpchk.cfg")) {
+			await().atMost(WAIT).untilAsserted(() -> assertThat(haproxy.server("app1"))
+				.containsEntry("status", "UP")
+				.containsEntry("check_status", "L7OK")
+				.containsEntry("slim", "8"));
+			await().atMost(WAIT).until(() -> app.metric("busypool.checks?tag=answer:free").orElse(0) > answered + 2);
+			assertThatTheHomePageIsServedThrough(haproxy);
+		}
+		// HAProxy's checks never reached the application: only the one page above did.
+		assertThat(pagesServed()).isEqualTo(pages + 1);
+	}
+
+	@Test
+	void checkPortRecipeChecksTheCheckPortAndTellsTheAppWhatItSees() throws Exception {
+		double pages = pagesServed();
+		double portChecks = app.metric("busypool.checks?tag=via:port").orElse(0);
+		try (Haproxy haproxy = start("check-port.cfg")) {
+			await().atMost(WAIT).untilAsserted(() -> assertThat(haproxy.server("app1"))
+				.containsEntry("status", "UP")
+				.containsEntry("check_status", "L7OK"));
+			assertThat(app.metric("busypool.checks?tag=via:port").orElse(0)).isGreaterThan(portChecks);
+			// send-state: HAProxy's view of this server, in the app's meters.
+			await().atMost(WAIT).until(() -> app.metric("busypool.haproxy.up").orElse(0) == 1);
+			assertThat(app.metric("busypool.haproxy.weight")).hasValue(1);
+			assertThat(app.metric("busypool.haproxy.queue")).hasValue(0);
+			assertThatTheHomePageIsServedThrough(haproxy);
+		}
+		assertThat(pagesServed()).isEqualTo(pages + 1);
+	}
+
+	/**
+	 * The agent recipe: HAProxy's weight follows the pool (1% when busy, back to 100% when
+	 * free), its {@code maxconn} is the pool's threads, and the server turns to DRAIN as soon
+	 * as the app is sent SIGTERM, while the TCP check still passes.
+	 */
+	@Test
+	void agentRecipeWeightsTheServerByThePoolAndDrainsItOnShutdown() throws Exception {
+		try (Haproxy haproxy = start("agent.cfg")) {
+			await().atMost(WAIT).untilAsserted(() -> assertThat(haproxy.server("app1"))
+				.containsEntry("status", "UP")
+				.containsEntry("weight", "100")
+				.containsEntry("agent_status", "L7OK")
+				.containsEntry("slim", String.valueOf(Backend.THREADS)));
+			assertThatTheHomePageIsServedThrough(haproxy);
+
+			List<CompletableFuture<HttpResponse<Void>>> held = new ArrayList<>();
+			for (int i = 0; i < 3 * Backend.THREADS; i++) {
+				held.add(client.sendAsync(get(app.port, "/sleep?ms=3000"), HttpResponse.BodyHandlers.discarding()));
+			}
+			await().atMost(WAIT).until(() -> app.metric("busypool.state").orElse(0) == 1);
+			await().atMost(WAIT).until(() -> "1".equals(haproxy.server("app1").get("weight")));
+			assertThat(haproxy.server("app1")).containsEntry("status", "UP");
+			for (CompletableFuture<HttpResponse<Void>> response : held) {
+				assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+			}
+			await().atMost(WAIT).until(() -> "100".equals(haproxy.server("app1").get("weight")));
+
+			CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+				try {
+					app.stop();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			try {
+				await().atMost(WAIT).untilAsserted(() -> assertThat(haproxy.server("app1").get("status"))
+					.startsWith("DRAIN"));
+				assertThat(haproxy.server("app1")).containsEntry("check_status", "L4OK");
+				// Draining (drain-delay 5s), the app still serves what it is sent.
+				assertThat(client.send(get(app.port, "/"), HttpResponse.BodyHandlers.ofString()).statusCode())
+					.isEqualTo(200);
+				stopping.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			}
+			finally {
+				stopping.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+				app.start();
+				app.awaitReady(Duration.ofSeconds(90));
+			}
+		}
+	}
+
+	private Haproxy start(String recipe) throws Exception {
+		Path own = Files.createTempDirectory(directory, recipe);
+		return Haproxy.start(RECIPES.resolve(recipe), own, List.of(app), "lb1", QUICK_CHECKS);
+	}
+
+	private static void assertThatTheHomePageIsServedThrough(Haproxy haproxy) throws Exception {
+		HttpResponse<String> page = client.send(get(haproxy.port, "/"), HttpResponse.BodyHandlers.ofString());
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("<html");
+	}
+
+	/** {@code GET /} requests the application served, by its own meter. */
+	private static double pagesServed() {
+		return app.metric("http.server.requests?tag=uri:/&tag=method:GET").orElse(0);
+	}
+
+	private static HttpRequest get(int port, String path) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(WAIT).build();
+	}
+
+}
