@@ -425,7 +425,7 @@ public final class Bench {
 				result.writeCsv(this.out, prefix);
 				if (Charts.available()) {
 					Charts.run(this.out, prefix, mode.label + ": " + scenario.name, fleet.backends.size(),
-							new ArrayList<>(result.events.values()));
+							result.events, scenario.length.toMillis());
 				}
 				byScenario.computeIfAbsent(scenario.name, (k) -> new ArrayList<>()).add(result);
 			}
@@ -434,9 +434,11 @@ public final class Bench {
 			table(entry.getKey(), entry.getValue());
 			if (Charts.available()) {
 				String file = "compare-" + slug(entry.getKey()) + ".png";
+				Result first = entry.getValue().get(0);
 				Charts.compare(this.out, entry.getKey(),
 						entry.getValue().stream().map((r) -> r.mode.label + "-" + slug(entry.getKey())).toList(),
-						entry.getValue().stream().map((r) -> r.mode.label).toList(), this.out.resolve(file));
+						entry.getValue().stream().map((r) -> r.mode.label).toList(), stock.backends.size(),
+						first.events, first.scenario.length.toMillis(), this.out.resolve(file));
 				line("![" + entry.getKey() + "](" + file + ")");
 				line("");
 			}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Records two downstream blips on the sample app in a real carbon-cache, then draws
-# docs/graphite-blip.png from the whisper files, as a Graphite dashboard would show them.
+# docs/graphite-blip.png from the whisper files, and docs/dashboard.png: the Grafana
+# dashboard's own panels and targets, rendered from the same files by graphite-web.
 #
 #   t = 0..30 s   10 requests/s straight to Tomcat; the downstream is slow (1.5 s) from 5 to 15 s.
 #   t = 30..60 s  the same load through HAProxy with the check-port recipe (haproxy/check-port.cfg,
@@ -9,10 +10,11 @@
 #
 # The sample app exports every second (management.graphite.metrics.export.step=1s), and the
 # script feeds HAProxy's backend queue from its stats socket to the same carbon. Needs
-# Debian's graphite-carbon (carbon-cache, whisper-fetch, python3), haproxy, curl, bc and gnuplot-nox.
+# Debian's graphite-carbon (carbon-cache, whisper-fetch, python3), graphite-web, haproxy, curl,
+# bc and gnuplot-nox.
 # Everything listens on 127.0.0.1.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 out=$PWD/target/graphite-blip
 rm -rf "$out"
@@ -155,3 +157,7 @@ plot "$out/state.dat" using 1:(\$2*8) with filledcurves y1=0 fs transparent soli
      "$out/haproxy-queue.dat" using 1:2 with lines lw 2 lc rgb "#9467bd" title "haproxy.app.backend.qcur (HAProxy's queue)"
 GNUPLOT
 echo "wrote docs/graphite-blip.png"
+
+# The dashboard itself: every panel of dashboards/busy-pool-graphite.json, from the same run.
+/usr/bin/python3 e2e/pictures/render-dashboard.py "$out/carbon/storage/whisper" busy-pool-sample blip \
+  "$start" "$(( start + 62 ))" docs/dashboard.png

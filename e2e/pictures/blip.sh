@@ -7,7 +7,7 @@
 # management port sees it, and, separately, how long the check on the main port takes.
 # Needs curl and gnuplot (Debian: gnuplot-nox). Everything runs on 127.0.0.1.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 out=target/blip
 mkdir -p "$out"
