@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * Flood connections close with a reset (SO_LINGER 0), as a hostile client would, which
  * also keeps loopback's ports out of TIME_WAIT; each flooder binds its own 127.0.0.x.
  * <p>
- * {@code java -cp e2e/target/classes io.github.busypool.e2e.AgentFlood [rate] [seconds]}
+ * {@code java -cp 'e2e/target/classes:e2e/target/lib/*' io.github.busypool.e2e.AgentFlood [rate] [seconds]}
  * (defaults 10000 and 20).
  */
 public final class AgentFlood {

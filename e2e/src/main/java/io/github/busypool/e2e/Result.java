@@ -1,8 +1,6 @@
 package io.github.busypool.e2e;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -323,77 +321,6 @@ final class Result {
 		return at;
 	}
 
-	/** One paragraph for a build log: the figures of this run. */
-	String summary() {
-		StringBuilder text = new StringBuilder();
-		text.append(String.format("[%s] %s at %.0f req/s for %d s: sent %d, ok %d (%.2f%%), failed %d (%s)%n",
-				this.mode.label, this.scenario.name, this.rate, this.scenario.length.toSeconds(), sent(), ok(),
-				100.0 * ok() / Math.max(1, sent()), failed(), failureKinds()));
-		text.append(String.format("    latency p50 %s, p99 %s, max %s; failures took p50 %s, max %s%n",
-				ms(latencyMs(50)), ms(latencyMs(99)), ms(latencyMs(100)), ms(failLatencyMs(50)),
-				ms(failLatencyMs(100))));
-		if (failed() > 0) {
-			text.append(String.format("    not served %d: answered with an error %d (%.1f%%, p50 %s, p90 %s), silent %d; "
-					+ "by second due: %s%n", failed(), answeredError(), 100.0 * answeredError() / failed(),
-					ms(errorLatencyMs(50)), ms(errorLatencyMs(90)), silent(), failuresBySecond()));
-		}
-		text.append("    max Tomcat queue ").append(perBackend(this::maxTomcatQueue));
-		if (this.mode.busyPool) {
-			text.append(" (busypool.queue.size ").append(perBackend((i) -> (int) maxPoolQueue(i))).append(')');
-		}
-		text.append(", max HAProxy queue ").append(maxHaproxyQueue()).append(", max sessions ")
-			.append(perBackend(this::maxSessions)).append(", slowest check ").append(perBackend(this::maxCheckMillis))
-			.append(" ms, ran after the client gave up ").append(ranAfterGiveUp());
-		if (!downServers().isEmpty()) {
-			text.append(", DOWN: ").append(downServers());
-		}
-		if (secondsWithNoServer() > 0) {
-			text.append(String.format(", no server UP for %.1f s", secondsWithNoServer()));
-		}
-		if (this.scenario.target >= 0 && this.events.containsKey("blip start")) {
-			String name = "app" + (this.scenario.target + 1);
-			OptionalLong left = leftRotation(this.scenario.target, event("blip start"));
-			OptionalLong back = rejoined(this.scenario.target, event("blip start"), event("blip end"));
-			text.append(String.format("%n    %s: %s, %s; lowest weight during the blip %d; share of requests %.1f%% "
-					+ "before the blip, %.1f%% during it", name,
-					left.isPresent() ? "left rotation " + ms(left.getAsLong()) + " after the blip began"
-							: "stayed in rotation",
-					back.isPresent() ? "back " + ms(back.getAsLong()) + " after it ended" : "not back",
-					minWeight(this.scenario.target, event("blip start"), event("blip end")),
-					100 * share(this.scenario.target, 0, event("blip start")),
-					100 * share(this.scenario.target, event("blip start"), event("blip end"))));
-			text.append(String.format("%n    %s's weight/sessions every 0.5 s from 1 s before the blip: %s", name,
-					trace(this.scenario.target, event("blip start") - 1000, event("blip end") + 1000, 500)));
-		}
-		text.append(String.format("%n    events %s; load generator fell behind by at most %s",
-				this.events.entrySet().stream().map((e) -> e.getKey() + " " + ms(e.getValue()))
-					.collect(Collectors.joining(", ")),
-				ms(this.load.maxLagNanos() / 1e6)));
-		return text.toString();
-	}
-
-	private String perBackend(java.util.function.IntUnaryOperator figure) {
-		StringBuilder text = new StringBuilder();
-		for (int i = 0; i < this.backends; i++) {
-			text.append((i > 0) ? "/" : "").append(figure.applyAsInt(i));
-		}
-		return text.toString();
-	}
-
-	/** The backend's weight and sessions every {@code stepMs}, as {@code weight/sessions}. */
-	String trace(int backend, long fromMs, long toMs, long stepMs) {
-		StringBuilder text = new StringBuilder();
-		long next = fromMs;
-		for (Sampler.Sample sample : this.samples) {
-			Sampler.Server server = sample.servers().get(backend);
-			if (sample.millis() >= next && sample.millis() < toMs && server != null) {
-				text.append((text.length() > 0) ? " " : "").append(server.weight()).append('/').append(server.sessions());
-				next += stepMs * (1 + (sample.millis() - next) / stepMs);
-			}
-		}
-		return text.toString();
-	}
-
 	static String ms(double ms) {
 		if (Double.isNaN(ms)) {
 			return "-";
@@ -401,15 +328,22 @@ final class Result {
 		return (ms < 1000) ? String.format("%.0f ms", ms) : String.format("%.2f s", ms / 1000);
 	}
 
+	/** One paragraph for a build log: the figures of this run. */
+	String summary() {
+		return RunSummary.of(this);
+	}
+
 	/** Writes the server series and the client requests as CSV files. */
 	void writeCsv(Path directory, String prefix) throws IOException {
-		Sampler.writeCsv(this.samples, this.backends, directory.resolve(prefix + "-servers.csv"));
-		try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(directory.resolve(prefix + "-requests.csv")))) {
-			out.println("due_s,latency_ms,status");
-			for (int i = 0; i < sent(); i++) {
-				out.printf("%.3f,%.1f,%d%n", this.load.due[i] / 1e9, this.load.latency[i] / 1e6, this.load.status[i]);
-			}
-		}
+		RunCsv.write(this, directory, prefix);
+	}
+
+	int backends() {
+		return this.backends;
+	}
+
+	Load load() {
+		return this.load;
 	}
 
 }
