@@ -46,7 +46,7 @@ final class Charts {
 		panel(gp, servers, "requests queued in Tomcat", backends, 5, "queue");
 		gp.append("set ylabel 'requests queued in HAProxy'\nplot '").append(servers)
 			.append("' using 1:2 every ::1 with lines lw 2 lc rgb '#d62728' title 'backend qcur'\n");
-		panel(gp, servers, "HAProxy weight (%)", backends, 2, "weight");
+		panel(gp, servers, "HAProxy weight", backends, 2, "weight");
 		latencyPanel(gp, requests, "client latency (s)");
 		gp.append("unset multiplot\n");
 		gnuplot(directory.resolve(prefix + ".gp"), gp.toString());
@@ -62,12 +62,12 @@ final class Charts {
 		common(gp, events, lengthMs);
 		gp.append("set multiplot layout ").append(prefixes.size()).append(",1 title '").append(scenario)
 			.append(": client latency of every request, and the servers HAProxy had UP' font 'sans,12'\n");
-		gp.append("set y2range [0:").append(backends + 1).append("]\nset y2tics 0,1,").append(backends)
+		gp.append("set y2range [0:").append(backends + 2).append("]\nset y2tics 0,1,").append(backends)
 			.append(" nomirror\nset ytics nomirror\nset y2label 'servers UP'\n");
 		for (int i = 0; i < prefixes.size(); i++) {
 			String requests = directory.resolve(prefixes.get(i) + "-requests.csv").toString();
 			String servers = directory.resolve(prefixes.get(i) + "-servers.csv").toString();
-			gp.append("set yrange [0:11]\nset ylabel '").append(titles.get(i)).append(": latency (s)'\n");
+			gp.append("set yrange [0:14]\nset ylabel '").append(titles.get(i)).append(": latency (s)'\n");
 			gp.append("plot ").append(latencyPlots(requests)).append(", '").append(servers).append("' using 1:")
 				.append(upCount(backends))
 				.append(" every ::1 axes x1y2 with steps lw 2 lc rgb '#1f77b4' title 'servers UP (right)'\n");
@@ -80,6 +80,8 @@ final class Charts {
 	private static void common(StringBuilder gp, Map<String, Long> events, long lengthMs) {
 		gp.append("set datafile separator ','\nset grid\n");
 		gp.append("set key inside top right opaque box\n");
+		// Headroom above the data, so that the legend inside the frame covers none of it.
+		gp.append("set offsets 0, 0, graph 0.35, 0\n");
 		gp.append("set lmargin 12\nset rmargin 10\n");
 		gp.append(String.format("set xrange [0:%.1f]%nset xlabel '%s'%n", lengthMs / 1000.0, TIME));
 		Long start = events.get("blip start");
@@ -101,7 +103,7 @@ final class Charts {
 
 	/** How many servers HAProxy had UP: where the story is a server going DOWN. */
 	private static void upPanel(StringBuilder gp, String servers, int backends) {
-		gp.append("set ylabel 'servers UP in HAProxy'\nset yrange [0:").append(backends + 0.5)
+		gp.append("set ylabel 'servers UP in HAProxy'\nset yrange [0:").append(backends + 1.5)
 			.append("]\nset ytics 0,1\nplot '").append(servers).append("' using 1:").append(upCount(backends))
 			.append(" every ::1 with steps lw 2 lc rgb '#1f77b4' title 'UP (DOWN, MAINT and DRAIN are not)'\n");
 		gp.append("set yrange [*:*]\nset ytics autofreq\n");

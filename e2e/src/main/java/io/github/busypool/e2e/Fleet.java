@@ -157,6 +157,23 @@ final class Fleet implements AutoCloseable {
 		return false;
 	}
 
+	/**
+	 * A few seconds of load through one HAProxy, so that the next run does not measure the
+	 * JIT: a cold JVM stalls for half a second now and then, long enough for busy-pool's
+	 * shedding (CoDel, 500 ms) to take it for a standing queue. Through HAProxy, whose restart
+	 * before each run closes its connections while the apps are idle: connections closed
+	 * later, during a blip, would queue their close in Tomcat's pool.
+	 */
+	void warmUp(Mode mode, double rate, Duration length) throws Exception {
+		route(mode, 1);
+		Load warm = new Load(java.net.URI.create("http://127.0.0.1:" + this.balancers.get(0).port + "/api/quote"),
+				rate, length, Duration.ofSeconds(10));
+		warm.start();
+		if (!warm.await(length.plusSeconds(10))) {
+			throw new IllegalStateException("The warm-up load did not finish");
+		}
+	}
+
 	void setLatency(int backend, long ms) {
 		this.backends.get(backend).downstream.setLatencyMs(ms);
 	}

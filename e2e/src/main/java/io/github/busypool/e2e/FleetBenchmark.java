@@ -88,6 +88,11 @@ public final class FleetBenchmark {
 		else {
 			try (Fleet stock = Fleet.start(work.resolve("stock"), 3, false, Duration.ZERO, NORMAL_MS);
 					Fleet busy = Fleet.start(work.resolve("busy-pool"), 3, true, DRAIN_DELAY, NORMAL_MS)) {
+				if (!only.isEmpty()) {
+					// Without the sections before, which warm the JVMs up.
+					stock.warmUp(Mode.STOCK, RATE, Duration.ofSeconds(10));
+					busy.warmUp(Mode.AGENT, RATE, Duration.ofSeconds(10));
+				}
 				if (only.isEmpty()) {
 					new OverheadSection(this.report, this.quick).run(stock.backends.get(0), busy.backends.get(0));
 					new CheckCostSection(this.report, this.quick).run(stock.backends.get(0), busy.backends.get(0));

@@ -188,7 +188,26 @@ final class Haproxy implements AutoCloseable {
 		return rows;
 	}
 
+	/** The first line of {@code haproxy -v}: "HAProxy version 2.6.12-1+deb12u4 ...". */
+	static String version() throws Exception {
+		Process version = new ProcessBuilder(binary().toString(), "-v").redirectErrorStream(true).start();
+		String text = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		version.waitFor(20, TimeUnit.SECONDS);
+		return text.lines().findFirst().orElse("HAProxy");
+	}
+
+	/**
+	 * The haproxy to run: {@code -Dhaproxy.binary=PATH} (another version, say, such as the one
+	 * {@code e2e/haproxy-debian13} puts aside), or the system's.
+	 */
 	static Path binary() {
+		String chosen = System.getProperty("haproxy.binary", "");
+		if (!chosen.isBlank()) {
+			if (!Files.isExecutable(Path.of(chosen))) {
+				throw new IllegalStateException("-Dhaproxy.binary=" + chosen + " is not an executable file");
+			}
+			return Path.of(chosen);
+		}
 		for (String candidate : List.of("/usr/sbin/haproxy", "/usr/bin/haproxy", "/usr/local/sbin/haproxy")) {
 			if (Files.isExecutable(Path.of(candidate))) {
 				return Path.of(candidate);

@@ -35,7 +35,7 @@ final class Report {
 		line("");
 		line("- Date: " + Instant.now());
 		line("- Machine: " + Runtime.getRuntime().availableProcessors() + " CPUs, "
-				+ cpuModel() + ", Java " + System.getProperty("java.version") + ", " + haproxyVersion());
+				+ cpuModel() + ", Java " + System.getProperty("java.version") + ", " + Haproxy.version());
 		line("- Fleet: 3 sample-app JVMs (" + Backend.THREADS + " Tomcat threads each, -Xmx256m) behind one HAProxy (two in one scenario, each taking half the load), "
 				+ "each with its own downstream answering in " + NORMAL_MS + " ms (" + SLOW_MS + " ms during a blip)");
 		line("- Load: " + (int) RATE + " req/s to /api/quote through HAProxy, open model (latency from when each "
@@ -53,13 +53,6 @@ final class Report {
 	private static String cpuModel() throws IOException {
 		return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter((l) -> l.startsWith("model name"))
 			.map((l) -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
-	}
-
-	private static String haproxyVersion() throws Exception {
-		Process version = new ProcessBuilder(Haproxy.binary().toString(), "-v").redirectErrorStream(true).start();
-		String text = new String(version.getInputStream().readAllBytes());
-		version.waitFor();
-		return text.lines().findFirst().orElse("HAProxy");
 	}
 
 }

@@ -87,19 +87,9 @@ class FleetE2eTests {
 		warmUp();
 	}
 
-	/**
-	 * A few seconds of load through HAProxy first, so that the first scenario does not
-	 * measure the JIT: a cold JVM stalls for half a second now and then, long enough for
-	 * busy-pool's shedding (CoDel, 500 ms) to take it for a standing queue. Through HAProxy,
-	 * whose restart before each scenario closes its connections while the apps are idle:
-	 * connections closed later, during a blip, would queue their close in Tomcat's pool.
-	 */
+	/** See {@link Fleet#warmUp}. */
 	private static void warmUp() throws Exception {
-		fleet.route(Mode.AGENT, 1);
-		Load warm = new Load(URI.create("http://127.0.0.1:" + fleet.balancers().get(0).port + "/api/quote"), RATE,
-				Duration.ofSeconds(8), CLIENT_TIMEOUT);
-		warm.start();
-		assertThat(warm.await(Duration.ofSeconds(15))).as("warm-up load finished").isTrue();
+		fleet.warmUp(Mode.AGENT, RATE, Duration.ofSeconds(8));
 	}
 
 	@AfterAll

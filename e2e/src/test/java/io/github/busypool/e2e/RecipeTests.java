@@ -56,6 +56,7 @@ class RecipeTests {
 		if (System.getenv("CI") == null) {
 			assumeTrue(Haproxy.installed(), "haproxy is not installed");
 		}
+		System.out.println("Recipes on " + Haproxy.version() + " (" + Haproxy.binary() + ")");
 		downstream = Downstream.start(20);
 		app = new Backend("app1", Fleet.sampleJar(), directory, true, Duration.ofSeconds(5), downstream);
 		app.start();
@@ -132,13 +133,18 @@ class RecipeTests {
 			for (int i = 0; i < 3 * Backend.THREADS; i++) {
 				held.add(client.sendAsync(get(app.port, "/sleep?ms=3000"), HttpResponse.BodyHandlers.discarding()));
 			}
-			await().atMost(WAIT).until(() -> app.metric("busypool.state").orElse(0) == 1);
-			await().atMost(WAIT).until(() -> "1".equals(haproxy.server("app1").get("weight")));
+			fast().until(() -> app.metric("busypool.state").orElse(0) == 1);
+			long busyAt = System.nanoTime();
+			fast().until(() -> "1".equals(haproxy.server("app1").get("weight")));
+			long lowered = System.nanoTime() - busyAt;
 			assertThat(haproxy.server("app1")).containsEntry("status", "UP");
 			for (CompletableFuture<HttpResponse<Void>> response : held) {
 				assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
 			}
-			await().atMost(WAIT).until(() -> "100".equals(haproxy.server("app1").get("weight")));
+			fast().until(() -> app.metric("busypool.state").orElse(1) == 0);
+			long freeAt = System.nanoTime();
+			fast().until(() -> "100".equals(haproxy.server("app1").get("weight")));
+			long restored = System.nanoTime() - freeAt;
 
 			CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
 				try {
@@ -148,9 +154,13 @@ class RecipeTests {
 					Thread.currentThread().interrupt();
 				}
 			});
+			long stopAt = System.nanoTime();
 			try {
-				await().atMost(WAIT).untilAsserted(() -> assertThat(haproxy.server("app1").get("status"))
-					.startsWith("DRAIN"));
+				fast().untilAsserted(() -> assertThat(haproxy.server("app1").get("status")).startsWith("DRAIN"));
+				long drained = System.nanoTime() - stopAt;
+				System.out.printf("HAProxy followed the agent (agent-inter 500ms): weight 1 %.0f ms after the app "
+						+ "reported busy, 100 %.0f ms after it reported free, DRAIN %.0f ms after SIGTERM%n",
+						lowered / 1e6, restored / 1e6, drained / 1e6);
 				assertThat(haproxy.server("app1")).containsEntry("check_status", "L4OK");
 				// Draining (drain-delay 5s), the app still serves what it is sent.
 				assertThat(client.send(get(app.port, "/"), HttpResponse.BodyHandlers.ofString()).statusCode())
@@ -163,6 +173,11 @@ class RecipeTests {
 				app.awaitReady(Duration.ofSeconds(90));
 			}
 		}
+	}
+
+	/** Polls often, so that the times printed are close to the truth (within the poll). */
+	private static org.awaitility.core.ConditionFactory fast() {
+		return await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20)).atMost(WAIT);
 	}
 
 	private Haproxy start(String recipe) throws Exception {
