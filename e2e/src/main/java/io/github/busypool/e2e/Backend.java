@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -69,6 +70,15 @@ final class Backend implements AutoCloseable {
 	 */
 	Backend(String name, Path jar, Path directory, boolean busyPool, Duration drainDelay, Downstream downstream,
 			boolean managementOnMainPort) throws IOException {
+		this(name, jar, directory, busyPool, drainDelay, downstream, managementOnMainPort, Map.of());
+	}
+
+	/**
+	 * @param overrides properties that replace the ones set here, or add to them (Graphite
+	 * export on, say)
+	 */
+	Backend(String name, Path jar, Path directory, boolean busyPool, Duration drainDelay, Downstream downstream,
+			boolean managementOnMainPort, Map<String, String> overrides) throws IOException {
 		this.name = name;
 		this.jar = jar;
 		this.log = directory.resolve(name + ".log");
@@ -103,6 +113,10 @@ final class Backend implements AutoCloseable {
 		else {
 			// The busyPool health contributor does not exist without the starter.
 			args.add("--management.endpoint.health.group.readiness.include=readinessState");
+		}
+		for (Map.Entry<String, String> override : overrides.entrySet()) {
+			args.removeIf((arg) -> arg.startsWith("--" + override.getKey() + "="));
+			args.add("--" + override.getKey() + "=" + override.getValue());
 		}
 		this.arguments = args;
 	}
@@ -196,6 +210,11 @@ final class Backend implements AutoCloseable {
 		return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
 			.timeout(Duration.ofSeconds(5))
 			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** Everything the JVM has printed so far. */
+	String log() throws IOException {
+		return Files.readString(this.log);
 	}
 
 	String tail() throws IOException {

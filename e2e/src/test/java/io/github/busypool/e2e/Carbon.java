@@ -1,4 +1,4 @@
-package io.github.busypool.sample;
+package io.github.busypool.e2e;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -55,12 +55,12 @@ final class Carbon implements AutoCloseable {
 	 * Writes a configuration for carbon on free ports, without starting it.
 	 */
 	static Carbon configure(Path directory) throws Exception {
-		return configure(directory, Http.freePort());
+		return configure(directory, Ports.free());
 	}
 
 	static Carbon configure(Path directory, int linePort) throws Exception {
-		Carbon carbon = new Carbon(directory, linePort, Http.freePort());
-		carbon.writeConfiguration(Http.freePort());
+		Carbon carbon = new Carbon(directory, linePort, Ports.free());
+		carbon.writeConfiguration(Ports.free());
 		return carbon;
 	}
 

@@ -1,4 +1,4 @@
-package io.github.busypool.sample;
+package io.github.busypool.e2e;
 
 import java.util.ArrayList;
 import java.util.List;
