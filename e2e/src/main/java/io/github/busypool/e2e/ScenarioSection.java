@@ -36,7 +36,7 @@ final class ScenarioSection {
 				Scenario.blipEverywhere(Duration.ofSeconds(5), blip, length, SLOW_MS),
 				Scenario.blipEverywhere(Duration.ofSeconds(5), blip, length, SLOW_MS).behind(2),
 				Scenario.rollingRestart(Duration.ofSeconds(3), Duration.ofSeconds(2),
-						Duration.ofSeconds(this.quick ? 70 : 110)));
+						Duration.ofSeconds(this.quick ? 100 : 110)));
 		Map<String, List<Result>> byScenario = new LinkedHashMap<>();
 		for (Mode mode : List.of(Mode.STOCK, Mode.EXPERT, Mode.CHECK_PORT, Mode.AGENT)) {
 			Fleet fleet = mode.busyPool ? busy : stock;
