@@ -8,7 +8,6 @@ import org.apache.tomcat.util.threads.TaskQueue;
 import org.apache.tomcat.util.threads.TaskThreadFactory;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 
-import io.github.busypool.BusyPool;
 import io.github.busypool.BusySignal;
 import io.github.busypool.BusyState;
 import io.github.busypool.BusyStateListener;

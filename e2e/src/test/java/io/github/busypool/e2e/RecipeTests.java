@@ -165,9 +165,9 @@ class RecipeTests {
 				// Draining (drain-delay 5s), the app still serves what it is sent.
 				assertThat(client.send(get(app.port, "/"), HttpResponse.BodyHandlers.ofString()).statusCode())
 					.isEqualTo(200);
-				stopping.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 			}
 			finally {
+				// The stop must end (within WAIT) whatever happened above; then the app is back.
 				stopping.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 				app.start();
 				app.awaitReady(Duration.ofSeconds(90));

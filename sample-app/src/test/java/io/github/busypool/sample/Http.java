@@ -29,13 +29,6 @@ final class Http {
 		this.port = port;
 	}
 
-	/** A port free on loopback right now. */
-	static int freePort() throws IOException {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-	}
-
 	HttpResponse<String> send(String method, String path, String... headers) throws Exception {
 		return this.client.send(request(method, path, headers), BodyHandlers.ofString());
 	}
