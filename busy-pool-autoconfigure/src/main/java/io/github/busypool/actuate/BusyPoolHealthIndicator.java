@@ -9,6 +9,7 @@ import org.springframework.boot.health.contributor.Status;
 import io.github.busypool.BusyPool;
 import io.github.busypool.BusyState;
 import io.github.busypool.PoolSnapshot;
+import io.github.busypool.check.CheckCounters;
 
 /**
  * {@link org.springframework.boot.health.contributor.HealthIndicator} for a
@@ -31,13 +32,29 @@ public class BusyPoolHealthIndicator extends AbstractHealthIndicator {
 
 	private final BusyPool pool;
 
+	private final CheckCounters asked;
+
 	public BusyPoolHealthIndicator(BusyPool pool) {
+		this(pool, null);
+	}
+
+	/**
+	 * Creates an indicator that notes each probe as a look at the state (see
+	 * {@link CheckCounters#asked()}): a readiness probe watches the drain too.
+	 * @param pool the pool
+	 * @param asked where probes are noted, or {@code null}
+	 */
+	public BusyPoolHealthIndicator(BusyPool pool, CheckCounters asked) {
 		super("Busy pool health check failed");
 		this.pool = pool;
+		this.asked = asked;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
+		if (this.asked != null) {
+			this.asked.asked();
+		}
 		PoolSnapshot snapshot = this.pool.snapshot();
 		BusyState state = snapshot.state();
 		Instant busySince = snapshot.busySince();

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.noop.NoopTimer;
 
 import io.github.busypool.BusyPool;
 import io.github.busypool.BusyState;
+import io.github.busypool.ServiceSpeed;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
 import io.github.busypool.check.haproxy.HaproxyServerState;
@@ -50,6 +51,8 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	private final Map<String, List<Meter>> nodeGauges = new HashMap<>();
 
 	private Shedder shedder;
+
+	private ServiceSpeed speed;
 
 	private DeferredQueueWaits queueWaits;
 
@@ -87,6 +90,17 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	 */
 	public BusyPoolMetrics withShedder(Shedder shedder) {
 		this.shedder = shedder;
+		return this;
+	}
+
+	/**
+	 * Reports how fast the server serves, as {@code busypool.speed} and
+	 * {@code busypool.service.time} (tag {@code estimate}: {@code recent} or {@code normal}).
+	 * @param speed the server's speed
+	 * @return this binder
+	 */
+	public BusyPoolMetrics withSpeed(ServiceSpeed speed) {
+		this.speed = speed;
 		return this;
 	}
 
@@ -155,6 +169,22 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 					.register(registry));
 			}
 		}
+		if (this.speed != null) {
+			add(registry, Gauge.builder("busypool.speed", this.speed, (s) -> refreshed(s).speed())
+				.description("How fast requests are served compared with this server's normal: 1 as fast, "
+						+ "towards 0 slower; the agent's weight follows it")
+				.register(registry));
+			add(registry, Gauge.builder("busypool.service.time", this.speed, (s) -> refreshed(s).recentSeconds())
+				.description("How long requests take to serve: recent, peak-sensitive")
+				.tag("estimate", "recent")
+				.baseUnit("seconds")
+				.register(registry));
+			add(registry, Gauge.builder("busypool.service.time", this.speed, (s) -> refreshed(s).normalSeconds())
+				.description("How long requests take to serve: the server's normal")
+				.tag("estimate", "normal")
+				.baseUnit("seconds")
+				.register(registry));
+		}
 		if (this.haproxy != null) {
 			this.registry = registry;
 			this.haproxy.nodes().forEach(this::bindNode);
@@ -195,6 +225,11 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 		if (registry != null && gauges != null) {
 			gauges.forEach(registry::remove);
 		}
+	}
+
+	private static ServiceSpeed refreshed(ServiceSpeed speed) {
+		speed.refresh(System.nanoTime());
+		return speed;
 	}
 
 	private static boolean isPresent(String className) {

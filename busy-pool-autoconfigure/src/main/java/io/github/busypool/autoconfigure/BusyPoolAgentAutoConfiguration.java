@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 import io.github.busypool.BusyPool;
+import io.github.busypool.ServiceSpeed;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.agent.BusyPoolAgent;
 
@@ -29,7 +30,7 @@ public final class BusyPoolAgentAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	BusyPoolAgent busyPoolAgent(BusyPool pool, BusyPoolProperties properties, CheckCounters counters,
-			Environment environment, ObjectProvider<ServerProperties> server) {
+			Environment environment, ObjectProvider<ServerProperties> server, ObjectProvider<ServiceSpeed> speed) {
 		BusyPoolProperties.Agent agent = properties.getAgent();
 		int port = agent.getPort();
 		OwnPort.require(environment, server.getIfAvailable(), "busy-pool.agent.port", port, "server.port",
@@ -43,7 +44,11 @@ public final class BusyPoolAgentAutoConfiguration {
 				: new InetSocketAddress(port);
 		// Read when the agent starts, after the web server: Jetty's pool knows its size then.
 		IntSupplier maxconn = agent.isSendMaxconn() ? () -> pool.snapshot().maxThreads() : () -> 0;
-		return new BusyPoolAgent(pool, bind, agent.getWeightSmoothing(), maxconn, counters);
+		BusyPoolAgent responder = new BusyPoolAgent(pool, bind, agent.getWeightSmoothing(), maxconn, counters);
+		if (agent.isWeighBySpeed()) {
+			speed.ifAvailable(responder::setSpeed);
+		}
+		return responder;
 	}
 
 	@Bean

@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import io.github.busypool.BusyStateListener;
+import io.github.busypool.ServiceSpeed;
 import io.github.busypool.DrainablePool;
 import io.github.busypool.MainConnector;
 import io.github.busypool.check.CheckPort;
@@ -36,6 +37,8 @@ import io.github.busypool.check.agent.BusyPoolAgent;
 import io.github.busypool.jetty.BusyPoolJettyCustomizer;
 import io.github.busypool.jetty.BusyQueuedThreadPool;
 import io.github.busypool.limit.ConcurrencyLimit;
+import io.github.busypool.check.CheckCounters;
+import io.github.busypool.shed.DrainWait;
 import io.github.busypool.shed.QueueFinisher;
 import io.github.busypool.shed.QueueTimeLimit;
 import io.github.busypool.shed.Shedder;
@@ -89,9 +92,14 @@ public final class BusyPoolAutoConfiguration {
 	BusyPoolLifecycle busyPoolLifecycle(DrainablePool pool, ObjectProvider<BusyStateListener> listeners,
 			ApplicationEventPublisher publisher, BusyPoolProperties properties, Shedder shedder,
 			MainConnector connector, Environment environment, ObjectProvider<CheckPort> checkPort,
-			ObjectProvider<BusyPoolAgent> agent) {
+			ObjectProvider<BusyPoolAgent> agent, ObjectProvider<CheckCounters> counters,
+			ObjectProvider<ServiceSpeed> speed) {
 		Duration phase = shutdownPhaseTimeout(environment);
 		Duration drainDelay = properties.getShutdown().getDrainDelay();
+		if (drainDelay.compareTo(phase) >= 0 && !environment.containsProperty("busy-pool.shutdown.drain-delay")) {
+			// The default, under a short phase timeout: keep half the phase for the rest.
+			drainDelay = phase.dividedBy(2);
+		}
 		if (drainDelay.compareTo(phase) >= 0) {
 			throw new InvalidBusyPoolPropertyException("busy-pool.shutdown.drain-delay", drainDelay,
 					"must be shorter than spring.lifecycle.timeout-per-shutdown-phase (" + phase
@@ -102,8 +110,13 @@ public final class BusyPoolAutoConfiguration {
 		boolean graceful = !"immediate"
 			.equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful").trim());
 		return new BusyPoolLifecycle(pool, listeners, publisher, drainDelay, phase, graceful,
-				new QueueFinisher(pool, shedder), connector::stopAccepting,
+				new QueueFinisher(pool, shedder), drainWait(counters.getIfAvailable(), speed.getIfAvailable()),
+				connector::stopAccepting,
 				() -> summary(pool, properties, checkPort.getIfAvailable(), agent.getIfAvailable()));
+	}
+
+	private static DrainWait drainWait(CheckCounters counters, ServiceSpeed speed) {
+		return new DrainWait(counters, (speed != null) ? speed.times()::begun : () -> 0);
 	}
 
 	/**

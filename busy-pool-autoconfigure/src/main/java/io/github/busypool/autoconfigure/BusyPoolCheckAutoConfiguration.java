@@ -22,6 +22,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 import io.github.busypool.BusyPool;
+import io.github.busypool.ServiceSpeed;
 import io.github.busypool.check.BusyPoolCheckFilter;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckPort;
@@ -32,6 +33,7 @@ import io.github.busypool.limit.ConcurrencyLimit;
 import io.github.busypool.limit.ConcurrencyLimitFilter;
 import io.github.busypool.shed.ShedFilter;
 import io.github.busypool.shed.Shedder;
+import io.github.busypool.speed.ServiceTimeFilter;
 import io.github.busypool.tomcat.BusyPoolCheckConnector;
 
 /**
@@ -51,6 +53,30 @@ public final class BusyPoolCheckAutoConfiguration {
 
 	/** After the check filter and, with virtual threads, the concurrency limit. */
 	static final int SHED_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
+
+	/** After everything busy-pool answers itself: only the application's work is timed. */
+	static final int SERVICE_TIME_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 3;
+
+	/** The fewest requests at once the service-time table is sized for. */
+	private static final int MIN_TIMED_CONCURRENCY = 64;
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceSpeed busyPoolServiceSpeed(BusyPool pool) {
+		return new ServiceSpeed(Math.max(MIN_TIMED_CONCURRENCY, pool.snapshot().maxThreads()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "busyPoolServiceTimeFilter")
+	FilterRegistrationBean<ServiceTimeFilter> busyPoolServiceTimeFilter(ServiceSpeed speed) {
+		FilterRegistrationBean<ServiceTimeFilter> registration = new FilterRegistrationBean<>(
+				new ServiceTimeFilter(speed.times()));
+		registration.setName("busyPoolServiceTimeFilter");
+		registration.setOrder(SERVICE_TIME_FILTER_ORDER);
+		registration.setDispatcherTypes(DispatcherType.REQUEST);
+		registration.addUrlPatterns("/*");
+		return registration;
+	}
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -1,5 +1,6 @@
 package io.github.busypool.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 
 import io.github.busypool.BusyPool;
 import io.github.busypool.actuate.BusyPoolHealthIndicator;
+import io.github.busypool.check.CheckCounters;
 
 /**
  * {@link AutoConfiguration Auto-configuration} for the {@code busyPool} health
@@ -23,8 +25,8 @@ public final class BusyPoolHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "busyPoolHealthIndicator")
-	BusyPoolHealthIndicator busyPoolHealthIndicator(BusyPool pool) {
-		return new BusyPoolHealthIndicator(pool);
+	BusyPoolHealthIndicator busyPoolHealthIndicator(BusyPool pool, ObjectProvider<CheckCounters> counters) {
+		return new BusyPoolHealthIndicator(pool, counters.getIfAvailable());
 	}
 
 }

@@ -17,6 +17,7 @@ import org.springframework.context.SmartLifecycle;
 
 import io.github.busypool.BusyStateListener;
 import io.github.busypool.DrainablePool;
+import io.github.busypool.shed.DrainWait;
 import io.github.busypool.shed.QueueFinisher;
 
 /**
@@ -56,6 +57,8 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 
 	private final QueueFinisher finisher;
 
+	private final DrainWait drainWait;
+
 	private final Runnable stopAccepting;
 
 	private final Supplier<String> summary;
@@ -72,8 +75,9 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 	 */
 	BusyPoolLifecycle(DrainablePool pool, ObjectProvider<BusyStateListener> listeners,
 			ApplicationEventPublisher publisher, Duration drainDelay, Duration phaseTimeout, boolean graceful,
-			QueueFinisher finisher, Runnable stopAccepting, Supplier<String> summary) {
+			QueueFinisher finisher, DrainWait drainWait, Runnable stopAccepting, Supplier<String> summary) {
 		this.summary = summary;
+		this.drainWait = drainWait;
 		this.pool = pool;
 		this.phaseTimeout = phaseTimeout;
 		this.graceful = graceful;
@@ -101,7 +105,8 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 
 	/**
 	 * Moves to draining at once and, on a thread of its own so that the context's thread
-	 * is not held: waits for the drain delay while the web server still serves, stops the
+	 * is not held: waits for the drain (see {@link DrainWait}) while the web server still
+	 * serves, stops the
 	 * main connector accepting, and finishes what the pool holds (see
 	 * {@link QueueFinisher}) until {@link #ANSWER_MARGIN} before the shutdown phase's
 	 * timeout. Then graceful shutdown may begin.
@@ -110,13 +115,19 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 	public void stop(Runnable callback) {
 		long start = System.nanoTime();
 		this.pool.drain();
-		if (!this.drainDelay.isZero()) {
-			logger.info("busy-pool is draining: checks answer 'draining' for " + this.drainDelay
-					+ " before the web server stops accepting");
-		}
 		Thread thread = new Thread(() -> {
 			try {
-				Thread.sleep(this.drainDelay.toMillis());
+				DrainWait.End drained = this.drainWait.await(start, this.drainDelay);
+				if (!this.drainDelay.isZero()) {
+					logger.info(switch (drained) {
+						case UNWATCHED -> "busy-pool: no load balancer or probe asked for the state in the last "
+								+ "10 s; stopping without a drain";
+						case QUIET -> "busy-pool drained in " + Duration.ofNanos(System.nanoTime() - start).toMillis()
+								+ " ms: load balancers were told and stopped sending";
+						case DELAY -> "busy-pool drained for " + this.drainDelay
+								+ " (busy-pool.shutdown.drain-delay)";
+					});
+				}
 				if (this.graceful) {
 					long end = start + this.phaseTimeout.toNanos();
 					long margin = Math.min(ANSWER_MARGIN.toNanos(), (end - System.nanoTime()) / 2);

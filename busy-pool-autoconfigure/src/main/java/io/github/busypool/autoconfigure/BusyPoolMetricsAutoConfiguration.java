@@ -13,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 import io.github.busypool.BusyPool;
+import io.github.busypool.ServiceSpeed;
 import io.github.busypool.actuate.BusyPoolMetrics;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckPort;
@@ -33,7 +34,8 @@ public final class BusyPoolMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	BusyPoolMetrics busyPoolMetrics(BusyPool pool, CheckCounters counters,
 			ObjectProvider<HaproxyView> haproxy, ObjectProvider<CheckPort> checkConnector,
-			ObjectProvider<BusyPoolAgent> agent, ObjectProvider<Shedder> shedder) {
+			ObjectProvider<BusyPoolAgent> agent, ObjectProvider<Shedder> shedder,
+			ObjectProvider<ServiceSpeed> speed) {
 		List<CheckVia> vias = new ArrayList<>();
 		vias.add(CheckVia.FILTER);
 		if (checkConnector.getIfAvailable() != null) {
@@ -44,7 +46,11 @@ public final class BusyPoolMetricsAutoConfiguration {
 		}
 		BusyPoolMetrics metrics = new BusyPoolMetrics(pool, counters, vias, haproxy.getIfAvailable());
 		Shedder shed = shedder.getIfAvailable();
-		return (shed != null) ? metrics.withShedder(shed) : metrics;
+		if (shed != null) {
+			metrics.withShedder(shed);
+		}
+		speed.ifAvailable(metrics::withSpeed);
+		return metrics;
 	}
 
 }

@@ -243,6 +243,22 @@ public class BusyPoolProperties {
 		 */
 		private Duration weightSmoothing = Duration.ofSeconds(1);
 
+		/**
+		 * Whether the weight also falls when requests take longer than this server's
+		 * normal, so that HAProxy sends a slow server less while its peers are fine. Turn
+		 * it off when requests routinely run for much longer than usual, two at a time or
+		 * more (long polling on the request thread, say).
+		 */
+		private boolean weighBySpeed = true;
+
+		public boolean isWeighBySpeed() {
+			return this.weighBySpeed;
+		}
+
+		public void setWeighBySpeed(boolean weighBySpeed) {
+			this.weighBySpeed = weighBySpeed;
+		}
+
 		public Integer getPort() {
 			return this.port;
 		}
@@ -283,10 +299,13 @@ public class BusyPoolProperties {
 	public static class Shutdown {
 
 		/**
-		 * How long, on shutdown, the check and the agent report draining before the web
-		 * server stops accepting.
+		 * The longest the check and the agent report draining on shutdown before the web
+		 * server stops accepting. The drain ends sooner once whatever checks this server
+		 * was told and no request has begun for a second, and is skipped when nothing asked
+		 * for the state in the last 10 s. 0 for none. By default at most half of
+		 * spring.lifecycle.timeout-per-shutdown-phase.
 		 */
-		private Duration drainDelay = Duration.ZERO;
+		private Duration drainDelay = Duration.ofSeconds(10);
 
 		public Duration getDrainDelay() {
 			return this.drainDelay;

@@ -107,8 +107,10 @@ final class Backend implements AutoCloseable {
 			args.addAll(List.of(extra.split("\\s+")));
 		}
 		if (busyPool) {
-			args.addAll(List.of("--busy-pool.check.port=" + this.checkPort, "--busy-pool.agent.port=" + this.agentPort,
-					"--busy-pool.shutdown.drain-delay=" + drainDelay.toMillis() + "ms"));
+			args.addAll(List.of("--busy-pool.check.port=" + this.checkPort, "--busy-pool.agent.port=" + this.agentPort));
+			if (drainDelay != null) {
+				args.add("--busy-pool.shutdown.drain-delay=" + drainDelay.toMillis() + "ms");
+			}
 		}
 		else {
 			// The busyPool health contributor does not exist without the starter.

@@ -33,10 +33,16 @@ final class Downstream implements AutoCloseable {
 
 	private final AtomicInteger running = new AtomicInteger();
 
+	/** The latency it started with: calls made while it is slower meet a slow downstream. */
+	final long normalMs;
+
+	private final AtomicInteger slowCalls = new AtomicInteger();
+
 	private final Map<Integer, Long> arrivals = new ConcurrentHashMap<>();
 
 	private Downstream(long latencyMs) throws IOException {
 		this.latencyMs = new AtomicLong(latencyMs);
+		this.normalMs = latencyMs;
 		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
 		AtomicInteger threads = new AtomicInteger();
 		this.executor = Executors.newCachedThreadPool((task) -> {
@@ -62,6 +68,9 @@ final class Downstream implements AutoCloseable {
 				this.arrivals.putIfAbsent(id, System.nanoTime());
 			}
 			long delay = this.latencyMs.get();
+			if (delay > this.normalMs) {
+				this.slowCalls.incrementAndGet();
+			}
 			if (delay > 0) {
 				Thread.sleep(delay);
 			}
@@ -108,8 +117,14 @@ final class Downstream implements AutoCloseable {
 		return this.arrivals;
 	}
 
+	/** Calls that arrived while it answered slower than it started with. */
+	int slowCalls() {
+		return this.slowCalls.get();
+	}
+
 	void forgetArrivals() {
 		this.arrivals.clear();
+		this.slowCalls.set(0);
 	}
 
 	@Override

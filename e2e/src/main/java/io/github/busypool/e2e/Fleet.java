@@ -42,13 +42,24 @@ final class Fleet implements AutoCloseable {
 	 */
 	static Fleet start(Path directory, int size, boolean busyPool, Duration drainDelay, long latencyMs)
 			throws Exception {
+		long[] latencies = new long[size];
+		java.util.Arrays.fill(latencies, latencyMs);
+		return start(directory, busyPool, drainDelay, latencies);
+	}
+
+	/**
+	 * Starts a backend for each latency, each downstream answering in its own in normal times.
+	 * @param drainDelay {@code busy-pool.shutdown.drain-delay}, or {@code null} for the default
+	 */
+	static Fleet start(Path directory, boolean busyPool, Duration drainDelay, long... latencies) throws Exception {
 		Files.createDirectories(directory);
 		Path jar = sampleJar();
-		Fleet fleet = new Fleet(directory, busyPool, latencyMs);
+		Fleet fleet = new Fleet(directory, busyPool, latencies[0]);
+		int size = latencies.length;
 		try {
 			for (int i = 1; i <= size; i++) {
 				fleet.backends.add(new Backend("app" + i, jar, directory, busyPool, drainDelay,
-						Downstream.start(latencyMs)));
+						Downstream.start(latencies[i - 1])));
 			}
 			for (Backend backend : fleet.backends) {
 				backend.start();
@@ -181,6 +192,13 @@ final class Fleet implements AutoCloseable {
 	void setLatencyEverywhere(long ms) {
 		for (Backend backend : this.backends) {
 			backend.downstream.setLatencyMs(ms);
+		}
+	}
+
+	/** Every downstream back to the latency it started with. */
+	void resetLatencies() {
+		for (Backend backend : this.backends) {
+			backend.downstream.setLatencyMs(backend.downstream.normalMs);
 		}
 	}
 

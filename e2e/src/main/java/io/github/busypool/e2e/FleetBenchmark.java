@@ -51,12 +51,15 @@ public final class FleetBenchmark {
 		List<Integer> timeouts = OverloadSection.TIMEOUTS;
 		List<Integer> balancers = List.of(1, 2, 4);
 		List<Mode> modes = MODES;
+		List<String> parts = List.of("blip", "restart", "uneven");
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--quick" -> quick = true;
 				case "--overhead" -> only = "overhead";
 				case "--scenarios" -> only = "scenarios";
 				case "--overload" -> only = "overload";
+				case "--expert" -> only = "expert";
+				case "--parts" -> parts = Arrays.stream(args[++i].split(",")).map(String::trim).toList();
 				case "--out" -> out = Path.of(args[++i]);
 				case "--timeouts" -> timeouts = numbers(args[++i]);
 				case "--balancers" -> balancers = numbers(args[++i]);
@@ -65,12 +68,25 @@ public final class FleetBenchmark {
 					.toList();
 				default -> {
 					System.err.println("usage: e2e/fleet-benchmark [--quick] [--out DIR] [--scenarios | --overhead | "
-							+ "--overload [--timeouts 1,3,30] [--balancers 1,2,4] [--modes stock,expert,check-port,agent]]");
+							+ "--overload [--timeouts 1,3,30] [--balancers 1,2,4] [--modes stock,expert,check-port,agent] | "
+							+ "--expert [--parts blip,restart,uneven] [--balancers 1,2,4] [--timeouts 3,30] [--modes ...]]");
 					System.exit(2);
 				}
 			}
 		}
 		Files.createDirectories(out);
+		if (only.equals("expert")) {
+			FleetBenchmark bench = new FleetBenchmark(out.toAbsolutePath(), quick);
+			bench.report.header(quick);
+			long started = System.nanoTime();
+			List<Mode> against = modes.equals(MODES) ? List.of(Mode.EXPERT, Mode.AGENT, Mode.CHECK_PORT) : modes;
+			new ExpertSection(bench.report, out.toAbsolutePath(), balancers,
+					timeouts.equals(OverloadSection.TIMEOUTS) ? List.of(3, 30) : timeouts, against)
+				.run(Files.createTempDirectory("busy-pool-bench"), parts);
+			bench.report.line(String.format("The whole run took %.1f minutes.", (System.nanoTime() - started) / 60e9));
+			System.out.println("Report: " + bench.report.write(out));
+			return;
+		}
 		new FleetBenchmark(out.toAbsolutePath(), quick).run(only, timeouts, balancers, modes);
 	}
 

@@ -146,6 +146,12 @@ final class Result {
 		return percentile(latencies((i) -> true), percentile);
 	}
 
+	/** Latency percentile in ms over the requests due in [fromMs, toMs). */
+	double latencyMsDueBetween(double percentile, long fromMs, long toMs) {
+		return percentile(latencies((i) -> this.load.due[i] / 1_000_000 >= fromMs && this.load.due[i] / 1_000_000 < toMs),
+				percentile);
+	}
+
 	/** How long failed requests took to fail, in ms; NaN when none failed. */
 	double failLatencyMs(double percentile) {
 		return percentile(latencies((i) -> !Load.ok(this.load.status[i])), percentile);

@@ -90,7 +90,7 @@ final class Scenario {
 			fleet.setLatency(target, slowMs);
 			clock.mark("blip start");
 			clock.sleepUntil(at.plus(blip));
-			fleet.setLatency(target, fleet.latencyMs);
+			fleet.resetLatencies();
 			clock.mark("blip end");
 		});
 	}
@@ -102,9 +102,30 @@ final class Scenario {
 			fleet.setLatencyEverywhere(slowMs);
 			clock.mark("blip start");
 			clock.sleepUntil(at.plus(blip));
-			fleet.setLatencyEverywhere(fleet.latencyMs);
+			fleet.resetLatencies();
 			clock.mark("blip end");
 		});
+	}
+
+	/** Nothing changes: the fleet as it is (uneven, say) for {@code length}. */
+	static Scenario steady(String name, Duration length) {
+		return new Scenario(name, length, -1, (fleet, clock) -> {
+		});
+	}
+
+	/** One backend gets SIGTERM at {@code at}, is started again and waited for until HAProxy has it back. */
+	static Scenario restartOne(int target, Duration at, Duration length) {
+		return new Scenario("restart", length, -1, (fleet, clock) -> {
+			clock.sleepUntil(at);
+			clock.mark("stop");
+			fleet.restart(target);
+			clock.mark("back");
+		});
+	}
+
+	/** The same scenario under another name. */
+	Scenario named(String other) {
+		return new Scenario(other, this.length, this.target, this.balancers, this.script);
 	}
 
 	/**
@@ -159,7 +180,7 @@ final class Scenario {
 				failure = ex;
 			}
 			finally {
-				fleet.setLatencyEverywhere(fleet.latencyMs);
+				fleet.resetLatencies();
 			}
 			boolean all = load.await(Duration.ofSeconds(15));
 			Thread.sleep(2 * Sampler.PERIOD_MS);

@@ -115,6 +115,34 @@ class RecipeTests {
 	}
 
 	/**
+	 * A client cannot forge what HAProxy says of a server, nor reach the check path: every
+	 * recipe deletes {@code X-Haproxy-Server-State} from client requests and answers the
+	 * check path 404 at the door.
+	 */
+	@Test
+	void everyRecipeKeepsClientsOffTheCheckAndHaproxysView() throws Exception {
+		String forged = "DOWN 1/3; name=app/app1; node=lb1; weight=0/1; scur=0/0; qcur=777";
+		for (String recipe : List.of("httpchk.cfg", "check-port.cfg", "agent.cfg")) {
+			try (Haproxy haproxy = start(recipe)) {
+				await().atMost(WAIT).untilAsserted(() -> assertThat(haproxy.server("app1")).containsEntry("status", "UP"));
+				for (String path : List.of("/busy-pool/check", "/busy-pool/check?x=1")) {
+					HttpResponse<String> check = client.send(get(haproxy.port, path), HttpResponse.BodyHandlers.ofString());
+					assertThat(check.statusCode()).as(recipe + " " + path).isEqualTo(404);
+				}
+				for (int i = 0; i < 5; i++) {
+					HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + haproxy.port + "/"))
+						.header("X-Haproxy-Server-State", forged)
+						.timeout(WAIT)
+						.build();
+					assertThat(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+					assertThat(app.metric("busypool.haproxy.queue").orElse(0)).as(recipe).isNotEqualTo(777);
+					assertThat(app.metric("busypool.haproxy.up").orElse(1)).as(recipe).isNotEqualTo(0);
+				}
+			}
+		}
+	}
+
+	/**
 	 * The agent recipe: HAProxy's weight follows the pool (1% when busy, back to 100% when
 	 * free), its {@code maxconn} is the pool's threads, and the server turns to DRAIN as soon
 	 * as the app is sent SIGTERM, while the TCP check still passes.

@@ -6,11 +6,16 @@ import java.time.Duration;
 import io.github.busypool.BusyState;
 
 /**
- * Turns samples of a pool into HAProxy agent-check replies. The weight follows spare
- * capacity, {@code 1 - demand / max} where demand is the tasks running or queued,
- * smoothed exponentially over time so that it does not jump on every sample:
+ * Turns samples of a pool into HAProxy agent-check replies. The weight is
+ * {@code speed x (1 + spare) / 2}: speed is how fast the server serves compared with its
+ * normal (see {@link io.github.busypool.SpeedEstimate}), and spare is the spare capacity,
+ * {@code 1 - demand / max} where demand is the tasks running or queued, smoothed
+ * exponentially over time so that it does not jump on every sample. Speed dominates: a
+ * server three times slower than usual weighs a tenth of a full but healthy one, so that
+ * HAProxy stops refilling it while its peers can serve; spare capacity only tilts the
+ * balance between healthy servers, which {@code balance leastconn} already does.
  * <ul>
- * <li>free: {@code ready up N%}, N from 1 to 100, 100 when idle;</li>
+ * <li>free: {@code ready up N%}, N from 1 to 100, 100 when idle and as fast as normal;</li>
  * <li>busy: {@code ready up 1%}, low but never {@code drain} or {@code down}, so that a
  * fleet busy everywhere still serves through HAProxy's queue;</li>
  * <li>draining: {@code drain}.</li>
@@ -33,6 +38,8 @@ final class AgentReplies {
 	private int balancers = 1;
 
 	private double spare = 1.0;
+
+	private double speed = 1.0;
 
 	private long lastSample;
 
@@ -70,12 +77,25 @@ final class AgentReplies {
 	}
 
 	/**
-	 * Adds a sample of the pool.
+	 * Adds a sample of the pool, for a server as fast as normal.
 	 * @param demand tasks running or queued
 	 * @param max the maximum number of threads
 	 * @param nanos the time of the sample, from {@link System#nanoTime()}
 	 */
 	void sample(int demand, int max, long nanos) {
+		sample(demand, max, 1.0, nanos);
+	}
+
+	/**
+	 * Adds a sample of the pool.
+	 * @param demand tasks running or queued
+	 * @param max the maximum number of threads
+	 * @param speed how fast the server serves compared with its normal, in (0, 1]; not
+	 * smoothed here, since it is an estimate over time already
+	 * @param nanos the time of the sample, from {@link System#nanoTime()}
+	 */
+	void sample(int demand, int max, double speed, long nanos) {
+		this.speed = Math.max(0, Math.min(1, speed));
 		double now = (max <= 0) ? 0 : Math.max(0, Math.min(1, 1 - (double) demand / max));
 		if (!this.sampled || this.tauNanos <= 0) {
 			this.spare = now;
@@ -116,7 +136,8 @@ final class AgentReplies {
 	 */
 	int weight(BusyState state) {
 		return switch (state) {
-			case FREE -> (int) Math.max(MIN_WEIGHT, Math.min(MAX_WEIGHT, Math.round(this.spare * MAX_WEIGHT)));
+			case FREE -> (int) Math.max(MIN_WEIGHT,
+					Math.min(MAX_WEIGHT, Math.round(this.speed * (1 + this.spare) / 2 * MAX_WEIGHT)));
 			case BUSY -> MIN_WEIGHT;
 			case DRAINING -> 0;
 		};

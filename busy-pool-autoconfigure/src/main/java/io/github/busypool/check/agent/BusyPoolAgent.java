@@ -20,6 +20,7 @@ import org.apache.commons.logging.LogFactory;
 import io.github.busypool.BusyPool;
 import io.github.busypool.BusyState;
 import io.github.busypool.PoolSnapshot;
+import io.github.busypool.ServiceSpeed;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
 
@@ -69,6 +70,8 @@ public class BusyPoolAgent {
 
 	private final CheckCounters counters;
 
+	private volatile ServiceSpeed speed;
+
 	private final ByteBuffer discard = ByteBuffer.allocateDirect(1024);
 
 	private final byte[] name = new byte[Balancers.PREFIX.length() + Balancers.MAX_NAME + 2];
@@ -115,6 +118,15 @@ public class BusyPoolAgent {
 		this.replies = new AgentReplies(smoothing);
 		this.maxconn = maxconn;
 		this.counters = counters;
+	}
+
+	/**
+	 * Weights the server by its speed too, not only by its spare capacity (see
+	 * {@link AgentReplies}).
+	 * @param speed the server's speed, or {@code null} for spare capacity only
+	 */
+	public void setSpeed(ServiceSpeed speed) {
+		this.speed = speed;
 	}
 
 	/**
@@ -241,7 +253,12 @@ public class BusyPoolAgent {
 
 	private void sample() {
 		PoolSnapshot snapshot = this.pool.snapshot();
-		this.replies.sample(snapshot.inFlight(), snapshot.maxThreads(), System.nanoTime());
+		long now = System.nanoTime();
+		ServiceSpeed speed = this.speed;
+		if (speed != null) {
+			speed.refresh(now);
+		}
+		this.replies.sample(snapshot.inFlight(), snapshot.maxThreads(), (speed != null) ? speed.speed() : 1.0, now);
 	}
 
 	/**
