@@ -17,8 +17,12 @@ import io.github.busypool.PoolSnapshot;
  * connector and then waits only for requests that are already running, so requests still
  * queued at that moment used to be dropped. {@link #finish} runs before that pause: the
  * connector stops accepting connections, then the pool runs what it holds, until nothing
- * is left or the deadline; whatever is still queued then is answered {@code 503 draining}
+ * is queued or the deadline; whatever is still queued then is answered {@code 503 draining}
  * at once, on extra threads (see {@link Shedder#shedEverything()}).
+ * <p>
+ * It waits for the queue, never for requests already running: Boot's graceful shutdown
+ * waits for those, within its own timeout. Waiting for them here as well made a shutdown
+ * with one long request take twice {@code spring.lifecycle.timeout-per-shutdown-phase}.
  */
 public final class QueueFinisher {
 
@@ -40,9 +44,8 @@ public final class QueueFinisher {
 	}
 
 	/**
-	 * Runs what the pool holds, answers what cannot run by {@code serveBy} with a
-	 * {@code 503}, and returns once the pool is empty, or holds only requests that were
-	 * already running at {@code serveBy}, or {@code answerBy} has passed.
+	 * Starts what the pool holds, answers what cannot start by {@code serveBy} with a
+	 * {@code 503}, and returns once nothing is queued, or {@code answerBy} has passed.
 	 * @param stopAccepting stops the connector accepting new connections, without pausing
 	 * it
 	 * @param serveBy the deadline to start queued requests, from {@link System#nanoTime()}
@@ -51,11 +54,11 @@ public final class QueueFinisher {
 	 */
 	public int finish(Runnable stopAccepting, long serveBy, long answerBy) {
 		stopAccepting.run();
-		int submitted = this.pool.snapshot().inFlight();
-		if (submitted > 0) {
-			logger.info("busy-pool: serving the " + submitted + " requests accepted before the web server stops");
+		int waiting = this.pool.snapshot().queued();
+		if (waiting > 0) {
+			logger.info("busy-pool: starting the " + waiting + " queued requests accepted before the web server stops");
 		}
-		while (this.pool.snapshot().inFlight() > 0 && System.nanoTime() - serveBy < 0) {
+		while (this.pool.snapshot().queued() > 0 && System.nanoTime() - serveBy < 0) {
 			LockSupport.parkNanos(POLL_NANOS);
 		}
 		PoolSnapshot left = this.pool.snapshot();
