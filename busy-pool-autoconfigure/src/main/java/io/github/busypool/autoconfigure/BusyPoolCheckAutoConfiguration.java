@@ -26,6 +26,7 @@ import io.github.busypool.ServiceSpeed;
 import io.github.busypool.check.BusyPoolCheckFilter;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckPort;
+import io.github.busypool.check.StandingState;
 import io.github.busypool.check.haproxy.HaproxyView;
 import io.github.busypool.check.haproxy.StateReporters;
 import io.github.busypool.jetty.BusyPoolJettyCheckConnector;
@@ -96,7 +97,7 @@ public final class BusyPoolCheckAutoConfiguration {
 			BusyPoolProperties properties, CheckCounters counters, ObjectProvider<HaproxyView> haproxy,
 			ObjectProvider<CheckPort> checkPort) {
 		BusyPoolProperties.Check check = properties.getCheck();
-		BusyPoolCheckFilter filter = new BusyPoolCheckFilter(pool::getState, check.getPath(),
+		BusyPoolCheckFilter filter = new BusyPoolCheckFilter(new StandingState(pool), check.getPath(),
 				check.isHaproxyDefault(), counters, haproxy.getIfAvailable(), checkPort.getIfAvailable());
 		BusyPoolProperties.Check.ServerState serverState = check.getServerState();
 		try {

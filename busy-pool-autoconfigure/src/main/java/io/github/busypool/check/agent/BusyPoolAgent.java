@@ -23,6 +23,7 @@ import io.github.busypool.PoolSnapshot;
 import io.github.busypool.ServiceSpeed;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
+import io.github.busypool.check.StandingState;
 
 /**
  * An HAProxy agent-check responder: for each connection it writes one line (see
@@ -61,6 +62,9 @@ public class BusyPoolAgent {
 	private static final Log logger = LogFactory.getLog(BusyPoolAgent.class);
 
 	private final BusyPool pool;
+
+	/** What HAProxy is told: busy only once it has stood (see {@link StandingState}). */
+	private final StandingState state;
 
 	private final InetSocketAddress address;
 
@@ -114,6 +118,7 @@ public class BusyPoolAgent {
 	public BusyPoolAgent(BusyPool pool, InetSocketAddress address, Duration smoothing, IntSupplier maxconn,
 			CheckCounters counters) {
 		this.pool = pool;
+		this.state = new StandingState(pool);
 		this.address = address;
 		this.replies = new AgentReplies(smoothing);
 		this.maxconn = maxconn;
@@ -272,7 +277,7 @@ public class BusyPoolAgent {
 	private void answer(SocketChannel client, long now) {
 		boolean keep = false;
 		try {
-			BusyState state = this.pool.getState();
+			BusyState state = this.state.get();
 			client.configureBlocking(false);
 			client.write(ByteBuffer.wrap(this.replies.reply(state)));
 			this.counters.increment(CheckVia.AGENT, state);
