@@ -14,14 +14,19 @@ package io.github.busypool;
  * about {@link #NORMAL_RISE_REQUESTS}, so that a blip does not become the new normal, but a
  * lasting change does.</li>
  * <li><em>recent</em>: a peak-sensitive average (Finagle's peak EWMA). It jumps to a
- * slower sample at once, follows a faster one within {@link #RECENT_FALL_NANOS}, and with
- * no completions and no sign of slowness for {@link #HOLD_NANOS} drifts back to normal
- * within {@link #RECENT_IDLE_NANOS}: a server that gets no traffic because it was slow is
- * tried again about every two seconds, one request at a time, and regains its weight as
- * soon as a try comes back fast.</li>
- * <li><em>running</em>: the age of the second oldest running request. Evidence before any
+ * slower sample at once, and falls to a faster one at once when that sample is a fast try
+ * (its requests took no longer than the tolerance, and nothing running has outlived it);
+ * other faster samples it follows within {@link #RECENT_FALL_NANOS}. With no completions
+ * and no sign of slowness for {@link #HOLD_NANOS} it drifts back towards normal with a time
+ * constant of {@link #RECENT_IDLE_NANOS}. A server weighed down for being slow still gets a
+ * few requests, and the first of them that comes back fast restores its weight; the drift
+ * is for a server that gets none, and it is slow, so that such a server is tried again a
+ * little more at a time, never in a burst.</li>
+ * <li><em>running</em>: the age of the second oldest running request, evidence before any
  * slow request completes; the second, so that one long request alone (a report, a
- * download) does not mark a healthy server slow.</li>
+ * download) does not mark a healthy server slow. Once the server is known to be slow (a
+ * slow answer in the last {@link #KNOWN_SLOW_NANOS}, and no fast try since), the oldest: a
+ * try that runs long holds the weight down at once.</li>
  * </ul>
  * The slowness is {@code max(recent, running) / normal}; up to {@link #TOLERANCE} it
  * costs nothing, beyond it the speed is {@code (TOLERANCE / slowness)^6}: twice as slow
@@ -43,12 +48,17 @@ public final class SpeedEstimate {
 
 	static final long RECENT_FALL_NANOS = 300_000_000L;
 
-	static final long RECENT_IDLE_NANOS = 500_000_000L;
+	static final long RECENT_IDLE_NANOS = 2_000_000_000L;
 
 	/** How long after the last sign of slowness the recent time starts to drift back. */
-	static final long HOLD_NANOS = 1_500_000_000L;
+	static final long HOLD_NANOS = 5_000_000_000L;
+
+	/** How long after a slow answer with no fast try since a server counts as known to be slow. */
+	static final long KNOWN_SLOW_NANOS = 15_000_000_000L;
 
 	private long lastSlow = Long.MIN_VALUE;
+
+	private long lastSlowAnswer = Long.MIN_VALUE;
 
 	private boolean slowSeen;
 
@@ -77,7 +87,11 @@ public final class SpeedEstimate {
 				this.recent = mean;
 				return;
 			}
-			this.recent = (mean > this.recent) ? mean : follow(this.recent, mean, elapsed, RECENT_FALL_NANOS);
+			boolean fast = fastTry(sample, mean);
+			if (fast) {
+				this.lastSlowAnswer = Long.MIN_VALUE;
+			}
+			this.recent = (mean > this.recent) ? mean : fast ? mean : follow(this.recent, mean, elapsed, RECENT_FALL_NANOS);
 			int requests = (mean > this.normal) ? NORMAL_RISE_REQUESTS : NORMAL_FALL_REQUESTS;
 			this.normal += (mean - this.normal) * Math.min(1.0, (double) sample.completed() / requests);
 		}
@@ -91,13 +105,31 @@ public final class SpeedEstimate {
 			this.lastSlow = nowNanos;
 			this.slowSeen = true;
 		}
+		if (slowCompleted) {
+			this.lastSlowAnswer = nowNanos;
+		}
 		else if (sample.completed() == 0 && (!this.slowSeen || nowNanos - this.lastSlow > HOLD_NANOS)) {
 			this.recent = follow(this.recent, this.normal, elapsed, RECENT_IDLE_NANOS);
 		}
-		double running = (sample.running() >= 2) ? sample.secondOldestNanos() : 0;
+		// Once known to be slow, the oldest request counts alone: a try that runs long is
+		// evidence that the server is still slow, before it completes.
+		boolean knownSlow = this.recent > TOLERANCE * this.normal
+				|| (this.lastSlowAnswer != Long.MIN_VALUE && nowNanos - this.lastSlowAnswer < KNOWN_SLOW_NANOS);
+		double running = knownSlow ? sample.oldestNanos() : (sample.running() >= 2) ? sample.secondOldestNanos() : 0;
 		this.slowness = Math.max(this.recent, running) / this.normal;
 		double target = (this.slowness <= TOLERANCE) ? 1 : Math.pow(TOLERANCE / this.slowness, STEEPNESS);
 		this.speed = (slowRunning && target > this.speed) ? this.speed : target;
+	}
+
+	/**
+	 * Whether the sample shows the server fast again: its completions took no longer than
+	 * the tolerance, and nothing running has outlived it. Such a try is trusted at once, so
+	 * that a server weighed down for being slow regains its weight with its first fast
+	 * answer, even when it is sent only a few.
+	 */
+	private boolean fastTry(ServiceTimes.Sample sample, double mean) {
+		return mean <= TOLERANCE * this.normal
+				&& (sample.running() == 0 || sample.oldestNanos() <= TOLERANCE * this.normal);
 	}
 
 	private static double follow(double from, double to, long elapsedNanos, long timeConstantNanos) {

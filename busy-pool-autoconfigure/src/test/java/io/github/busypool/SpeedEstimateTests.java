@@ -77,12 +77,64 @@ class SpeedEstimateTests {
 		serve(1, 8, 2000);
 		assertThat(this.estimate.speed()).isLessThan(0.001);
 		// No traffic: the recent time drifts back towards normal, the speed rises.
-		running(30, 0, 0, 0);
+		running(120, 0, 0, 0);
 		double tried = this.estimate.speed();
 		assertThat(tried).isGreaterThan(0.5);
 		// A request sent to try it has run for longer than the tolerance: the speed holds.
 		running(5, 1, 400, 0);
 		assertThat(this.estimate.speed()).isLessThanOrEqualTo(tried);
+	}
+
+	@Test
+	void anIdleSlowServerRegainsItsWeightGraduallyNotInABurst() {
+		serve(100, 2, 200);
+		serve(1, 8, 2000);
+		running(45, 0, 0, 0);
+		assertThat(this.estimate.speed()).as("4.5 s after the last slow answer").isLessThan(0.01);
+		running(40, 0, 0, 0);
+		double midway = this.estimate.speed();
+		assertThat(midway).as("8.5 s after").isLessThan(0.5);
+		running(40, 0, 0, 0);
+		assertThat(this.estimate.speed()).as("12.5 s after").isGreaterThan(midway).isEqualTo(1.0);
+	}
+
+	@Test
+	void oneFastTryRestoresFullSpeedAtOnce() {
+		serve(100, 2, 200);
+		serve(1, 8, 2000);
+		assertThat(this.estimate.speed()).isLessThan(0.001);
+		serve(1, 1, 210);
+		assertThat(this.estimate.speed()).isEqualTo(1.0);
+	}
+
+	@Test
+	void aTryThatRunsLongHoldsASlowServerDownBeforeItCompletes() {
+		serve(100, 2, 200);
+		serve(1, 8, 2000);
+		running(110, 0, 0, 0);
+		assertThat(this.estimate.speed()).isGreaterThan(0.1);
+		// One request, sent as the weight rose, has run for three times the normal.
+		running(1, 1, 600, 0);
+		assertThat(this.estimate.speed()).isLessThan(0.02);
+	}
+
+	@Test
+	void aFastAnswerWhileASlowOneStillRunsIsNoFastTry() {
+		serve(100, 2, 200);
+		serve(1, 8, 2000);
+		this.now += 100 * MS;
+		this.estimate.update(new ServiceTimes.Sample(1, 200 * MS, 1, 900 * MS, 0), this.now);
+		assertThat(this.estimate.speed()).isLessThan(0.01);
+	}
+
+	@Test
+	void aLongRequestOnAHealthyServerIsForgottenAtTheNextFastAnswer() {
+		serve(100, 2, 200);
+		serve(1, 1, 5000);
+		serve(1, 2, 200);
+		// Another long request runs alone: no evidence on a server that answers fast.
+		running(10, 1, 900, 0);
+		assertThat(this.estimate.speed()).isEqualTo(1.0);
 	}
 
 	@Test

@@ -11,7 +11,8 @@ import static io.github.busypool.e2e.FleetBenchmark.RATE;
  * busy-pool with its default properties against the expert set-up, where they differ
  * most: a blip on one backend (10 and 3 times slower, behind 1, 2 and 4 HAProxies), an
  * uneven but healthy fleet, and restarts (one backend, and each in turn) with 3 s and 30 s
- * clients. The busy-pool fleet runs with no drain delay set, as a new user's would.
+ * clients. The busy-pool fleet runs with busy-pool's default properties, drain delay included,
+ * as a new user's would.
  */
 final class ExpertSection {
 
@@ -102,7 +103,7 @@ final class ExpertSection {
 		this.report.line("## Restarts with the default properties, against the expert");
 		this.report.line("");
 		this.report.line(String.format("%.0f req/s. One restart: app1 gets SIGTERM at 5 s, 30 s of load. Rolling: each "
-				+ "backend in turn, 2 s apart once HAProxy has it back. No drain delay is set.", RATE));
+				+ "backend in turn, 2 s apart once HAProxy has it back. busy-pool's drain delay is left at its default.", RATE));
 		this.report.line("");
 		this.report.line("| restart | client timeout | mode | lost | failures | p99 |");
 		this.report.line("|---|---|---|---|---|---|");

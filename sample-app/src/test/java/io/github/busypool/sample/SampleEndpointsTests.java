@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "busy-pool.check.port=0", "busy-pool.agent.port=0",
 				"management.graphite.metrics.export.enabled=false", "sample.downstream.embedded.port=0",
-				"sample.downstream.timeout=500ms", "management.server.port=" })
+				"sample.downstream.timeout=500ms", "management.server.port=",
+				"busy-pool.shutdown.drain-delay=0s" })
 class SampleEndpointsTests {
 
 	@LocalServerPort
