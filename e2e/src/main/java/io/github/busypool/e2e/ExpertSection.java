@@ -16,6 +16,9 @@ import static io.github.busypool.e2e.FleetBenchmark.RATE;
  */
 final class ExpertSection {
 
+	/** How long after a restarted backend is back its first requests are watched (a cold JVM). */
+	static final long WARM_UP_WINDOW_MS = 15_000;
+
 	/** The set-up: clients that give up after 3 s. */
 	static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(3);
 
@@ -105,8 +108,9 @@ final class ExpertSection {
 		this.report.line(String.format("%.0f req/s. One restart: app1 gets SIGTERM at 5 s, 30 s of load. Rolling: each "
 				+ "backend in turn, 2 s apart once HAProxy has it back. busy-pool's drain delay is left at its default.", RATE));
 		this.report.line("");
-		this.report.line("| restart | client timeout | mode | lost | failures | p99 |");
-		this.report.line("|---|---|---|---|---|---|");
+		this.report.line("| restart | client timeout | mode | lost | failures | p99 | p99 before the stop | p99 in the 15 s "
+				+ "after app1 was back |");
+		this.report.line("|---|---|---|---|---|---|---|---|");
 		for (int timeout : this.timeouts) {
 			for (Scenario scenario : List.of(Scenario.restartOne(0, Duration.ofSeconds(5), Duration.ofSeconds(30)),
 					Scenario.rollingRestart(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(100)))) {
@@ -117,8 +121,12 @@ final class ExpertSection {
 					Fleet fleet = mode.busyPool ? busy : stock;
 					Result r = run(fleet, mode, scenario, Duration.ofSeconds(timeout),
 							mode.label + "-" + Report.slug(scenario.name) + "-" + timeout + "s");
-					this.report.line(String.format("| %s | %d s | %s | %d | %s | %s |", scenario.name, timeout,
-							mode.label, r.failed(), r.failureKinds(), Result.ms(r.latencyMs(99))));
+					Long stop = r.events.get("stop");
+					Long back = r.events.get("back");
+					this.report.line(String.format("| %s | %d s | %s | %d | %s | %s | %s | %s |", scenario.name, timeout,
+							mode.label, r.failed(), r.failureKinds(), Result.ms(r.latencyMs(99)),
+							(stop != null) ? Result.ms(r.latencyMsDueBetween(99, 0, stop)) : "-",
+							(back != null) ? Result.ms(r.latencyMsDueBetween(99, back, back + WARM_UP_WINDOW_MS)) : "-"));
 					fleet.warmUp(mode.busyPool ? Mode.AGENT : Mode.EXPERT, RATE, Duration.ofSeconds(8));
 				}
 			}
