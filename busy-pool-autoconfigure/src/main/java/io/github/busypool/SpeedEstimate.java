@@ -60,8 +60,6 @@ public final class SpeedEstimate {
 
 	private long lastSlowAnswer = Long.MIN_VALUE;
 
-	private boolean slowSeen;
-
 	private double normal;
 
 	private double recent;
@@ -103,12 +101,11 @@ public final class SpeedEstimate {
 				&& sample.completedNanos() > TOLERANCE * this.normal * sample.completed();
 		if (slowRunning || slowCompleted) {
 			this.lastSlow = nowNanos;
-			this.slowSeen = true;
+			if (slowCompleted) {
+				this.lastSlowAnswer = nowNanos;
+			}
 		}
-		if (slowCompleted) {
-			this.lastSlowAnswer = nowNanos;
-		}
-		else if (sample.completed() == 0 && (!this.slowSeen || nowNanos - this.lastSlow > HOLD_NANOS)) {
+		else if (sample.completed() == 0 && (this.lastSlow == Long.MIN_VALUE || nowNanos - this.lastSlow > HOLD_NANOS)) {
 			this.recent = follow(this.recent, this.normal, elapsed, RECENT_IDLE_NANOS);
 		}
 		// Once known to be slow, the oldest request counts alone: a try that runs long is

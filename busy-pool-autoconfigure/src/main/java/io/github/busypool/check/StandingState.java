@@ -16,8 +16,9 @@ import io.github.busypool.BusyState;
  * elsewhere: a burst of slow clients' socket reads, each a pool task that reads a few bytes
  * of a request still arriving, makes one, and with 1,000 connections dribbling a byte a
  * second the pool was busy 160 times in 20 s, for a millisecond or so each. A queue that
- * stands is the signal: CoDel calls a queue standing once it has lasted its interval, 100 ms. The check and the agent answer from this; health
- * and metrics show the pool's own state.
+ * stands is the signal: CoDel calls a queue standing once it has lasted its interval,
+ * 100 ms. The check and the agent answer from this; health and metrics show the pool's own
+ * state.
  */
 public final class StandingState implements Supplier<BusyState> {
 

@@ -1,16 +1,11 @@
 package io.github.busypool.check;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.busypool.BusyPool;
 import io.github.busypool.BusyState;
-import io.github.busypool.BusyStateListener;
-import io.github.busypool.PoolSnapshot;
-import io.github.busypool.QueueWaitRecorder;
+import io.github.busypool.FixedPool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,40 +30,8 @@ class StandingStateTests {
 	}
 
 	private static StandingState standing(BusyState state, long busySinceMillis) {
-		return new StandingState(new FixedPool(state, busySinceMillis), () -> NOW);
-	}
-
-	private record FixedPool(BusyState state, long busySinceMillis) implements BusyPool {
-
-		@Override
-		public BusyState getState() {
-			return this.state;
-		}
-
-		@Override
-		public PoolSnapshot snapshot() {
-			Instant since = (this.state == BusyState.BUSY) ? Instant.ofEpochMilli(this.busySinceMillis) : null;
-			return new PoolSnapshot(this.state, 4, 0, 1, 4, since);
-		}
-
-		@Override
-		public long getTransitionCount(BusyState state) {
-			return 0;
-		}
-
-		@Override
-		public Duration getBusyTime() {
-			return Duration.ZERO;
-		}
-
-		@Override
-		public void setListeners(List<? extends BusyStateListener> listeners) {
-		}
-
-		@Override
-		public void setQueueWaitRecorder(QueueWaitRecorder recorder) {
-		}
-
+		Instant since = (state == BusyState.BUSY) ? Instant.ofEpochMilli(busySinceMillis) : null;
+		return new StandingState(new FixedPool(state, 4, 5, since), () -> NOW);
 	}
 
 }
