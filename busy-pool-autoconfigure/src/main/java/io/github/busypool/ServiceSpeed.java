@@ -1,5 +1,7 @@
 package io.github.busypool;
 
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
  * The {@link ServiceTimes} of a server's requests and the {@link SpeedEstimate} drawn from
  * them, safe to read from any thread: the agent refreshes it as it samples the pool, and a
@@ -14,9 +16,15 @@ public final class ServiceSpeed {
 
 	private final SpeedEstimate estimate = new SpeedEstimate();
 
-	private long refreshed;
+	private final ReentrantLock lock = new ReentrantLock();
 
-	private boolean ever;
+	private volatile long refreshed;
+
+	private volatile boolean ever;
+
+	private volatile long predictedMillis;
+
+	private volatile String predictedText = "0";
 
 	private volatile double speed = 1;
 
@@ -46,7 +54,36 @@ public final class ServiceSpeed {
 	 * Takes a sample and updates the estimate, unless one was taken moments ago.
 	 * @param nowNanos now, from {@link System#nanoTime()}
 	 */
-	public synchronized void refresh(long nowNanos) {
+	public void refresh(long nowNanos) {
+		this.lock.lock();
+		try {
+			refreshLocked(nowNanos);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Takes a sample and updates the estimate if one is due and no other thread is taking
+	 * one: for a request thread, which must never wait for the lock.
+	 * @param nowNanos now, from {@link System#nanoTime()}
+	 */
+	public void refreshIfDue(long nowNanos) {
+		if (this.ever && nowNanos - this.refreshed < MIN_INTERVAL_NANOS) {
+			return;
+		}
+		if (this.lock.tryLock()) {
+			try {
+				refreshLocked(nowNanos);
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+	}
+
+	private void refreshLocked(long nowNanos) {
 		if (this.ever && nowNanos - this.refreshed < MIN_INTERVAL_NANOS) {
 			return;
 		}
@@ -57,6 +94,38 @@ public final class ServiceSpeed {
 		this.slowness = this.estimate.slowness();
 		this.normalNanos = this.estimate.normalNanos();
 		this.recentNanos = this.estimate.recentNanos();
+		long predicted = Math.round(this.estimate.slowness() * this.estimate.normalNanos() / 1e6);
+		if (predicted != this.predictedMillis) {
+			this.predictedText = Long.toString(predicted);
+			this.predictedMillis = predicted;
+		}
+	}
+
+	/**
+	 * Returns how long a request is expected to take now, as of the last refresh: the
+	 * recent service time, or the age of the requests still running when that is longer
+	 * (see {@link SpeedEstimate}). 0 before any request completed.
+	 * @return milliseconds
+	 */
+	public long predictedMillis() {
+		return this.predictedMillis;
+	}
+
+	/**
+	 * Returns {@link #predictedMillis()} as decimal text, made once per refresh so that a
+	 * request thread can send it in a header without allocating.
+	 * @return the text
+	 */
+	public String predictedText() {
+		return this.predictedText;
+	}
+
+	/**
+	 * Returns how many requests are running now (begun and not yet ended).
+	 * @return the count
+	 */
+	public long running() {
+		return this.times.running();
 	}
 
 	/**

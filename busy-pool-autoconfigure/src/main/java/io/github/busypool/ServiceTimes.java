@@ -122,6 +122,17 @@ public final class ServiceTimes {
 		return this.begun.sum();
 	}
 
+	/**
+	 * Returns how many requests are running now: begun and not yet ended.
+	 * @return the count, never negative
+	 */
+	public long running() {
+		// Completions first: one that ends between the two reads is counted as running for
+		// a moment, never as a completion that did not begin.
+		long completed = this.completed.sum();
+		return Math.max(0, this.begun.sum() - completed);
+	}
+
 	/** Spreads thread ids, which are often consecutive, over the table. */
 	private static long mix(long id) {
 		long h = id * 0x9E3779B97F4A7C15L;

@@ -22,6 +22,7 @@ import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
 import io.github.busypool.check.haproxy.HaproxyServerState;
 import io.github.busypool.check.haproxy.HaproxyView;
+import io.github.busypool.shed.DeadlineOutcome;
 import io.github.busypool.shed.ShedReason;
 import io.github.busypool.shed.Shedder;
 
@@ -166,6 +167,12 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 				add(registry, FunctionCounter.builder("busypool.shed", this.shedder, (s) -> s.count(reason))
 					.description("Requests answered 503 instead of being run")
 					.tag("reason", reason.tag())
+					.register(registry));
+			}
+			for (DeadlineOutcome outcome : DeadlineOutcome.values()) {
+				add(registry, FunctionCounter.builder("busypool.deadlines", this.shedder, (s) -> s.count(outcome))
+					.description("Client deadlines seen at admission, by what became of them")
+					.tag("outcome", outcome.tag())
 					.register(registry));
 			}
 		}

@@ -75,7 +75,7 @@ public final class BusyPoolAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(DrainablePool.class)
 	@ConditionalOnMissingBean
-	Shedder busyPoolShedder(BusyPoolProperties properties) {
+	Shedder busyPoolShedder(BusyPoolProperties properties, ObjectProvider<ServiceSpeed> speed) {
 		BusyPoolProperties.Shed shed = properties.getShed();
 		if (shed.getQueueInterval().compareTo(shed.getQueueTarget()) < 0) {
 			throw new InvalidBusyPoolPropertyException("busy-pool.shed.queue-interval", shed.getQueueInterval(),
@@ -84,7 +84,8 @@ public final class BusyPoolAutoConfiguration {
 							+ "(defaults: 500ms and 50ms).");
 		}
 		return new Shedder(
-				shed.isEnabled() ? new QueueTimeLimit(shed.getQueueTarget(), shed.getQueueInterval()) : null);
+				shed.isEnabled() ? new QueueTimeLimit(shed.getQueueTarget(), shed.getQueueInterval()) : null,
+				properties.getDeadline().isEnabled() ? speed.getIfAvailable() : null);
 	}
 
 	@Bean

@@ -1,5 +1,9 @@
 package io.github.busypool.autoconfigure;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import jakarta.servlet.DispatcherType;
 import org.apache.catalina.startup.Tomcat;
 import org.eclipse.jetty.server.Server;
@@ -32,6 +36,8 @@ import io.github.busypool.check.haproxy.StateReporters;
 import io.github.busypool.jetty.BusyPoolJettyCheckConnector;
 import io.github.busypool.limit.ConcurrencyLimit;
 import io.github.busypool.limit.ConcurrencyLimitFilter;
+import io.github.busypool.shed.ClientDeadline;
+import io.github.busypool.shed.DeadlineDefaults;
 import io.github.busypool.shed.ShedFilter;
 import io.github.busypool.shed.Shedder;
 import io.github.busypool.speed.ServiceTimeFilter;
@@ -136,9 +142,12 @@ public final class BusyPoolCheckAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(Shedder.class)
 	@ConditionalOnMissingBean(name = "busyPoolShedFilter")
-	FilterRegistrationBean<ShedFilter> busyPoolShedFilter(Shedder shedder, BusyPoolProperties properties) {
+	FilterRegistrationBean<ShedFilter> busyPoolShedFilter(Shedder shedder, BusyPoolProperties properties,
+			ServiceSpeed speed) {
+		BusyPoolProperties.Deadline deadline = properties.getDeadline();
 		FilterRegistrationBean<ShedFilter> registration = new FilterRegistrationBean<>(
-				new ShedFilter(shedder, properties.getShed().getRequestStartHeader()));
+				new ShedFilter(shedder, properties.getShed().getRequestStartHeader(),
+						deadline.isEnabled() ? deadlineDefaults(deadline) : null, speed));
 		registration.setName("busyPoolShedFilter");
 		registration.setOrder(SHED_FILTER_ORDER);
 		registration.setDispatcherTypes(DispatcherType.REQUEST);
@@ -146,10 +155,29 @@ public final class BusyPoolCheckAutoConfiguration {
 		return registration;
 	}
 
+	/** The deadline defaults, from properties checked as they were bound. */
+	static DeadlineDefaults deadlineDefaults(BusyPoolProperties.Deadline deadline) {
+		Map<String, Long> paths = new LinkedHashMap<>();
+		deadline.getPaths().forEach((path, timeout) -> paths.put(path, timeout.toMillis()));
+		Duration global = deadline.getDefaultTimeout();
+		return new DeadlineDefaults((global != null) ? global.toMillis() : ClientDeadline.ABSENT, paths);
+	}
+
 	private static int checkPort(BusyPoolProperties properties, Environment environment, ServerProperties server) {
 		int port = properties.getCheck().getPort();
 		OwnPort.require(environment, server, "busy-pool.check.port", port, "server.port", "management.server.port");
 		return port;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping")
+	static class CheckPathShadowingConfiguration {
+
+		@Bean
+		CheckPathShadowing busyPoolCheckPathShadowing(BusyPoolProperties properties) {
+			return new CheckPathShadowing(properties.getCheck().getPath());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -3,7 +3,9 @@ package io.github.busypool.autoconfigure;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -35,6 +37,12 @@ public class BusyPoolProperties {
 	 * Shedding of requests that waited too long before they reached the application.
 	 */
 	private final Shed shed = new Shed();
+
+	/**
+	 * Client deadlines: how long each request's client waits, read from the request or
+	 * assumed by default.
+	 */
+	private final Deadline deadline = new Deadline();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -71,6 +79,10 @@ public class BusyPoolProperties {
 
 	public Shed getShed() {
 		return this.shed;
+	}
+
+	public Deadline getDeadline() {
+		return this.deadline;
 	}
 
 	/** The longest duration any busy-pool property accepts. */
@@ -381,6 +393,74 @@ public class BusyPoolProperties {
 
 		public void setQueueInterval(Duration queueInterval) {
 			this.queueInterval = requireDuration("busy-pool.shed.queue-interval", queueInterval, "500ms");
+		}
+
+	}
+
+	public static class Deadline {
+
+		/**
+		 * Whether to read client deadlines (x-envoy-expected-rq-timeout-ms, grpc-timeout)
+		 * and answer 503 at once, without running it, a request whose deadline has passed
+		 * or is shorter than what is left of it is expected to take.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * The deadline of a request that carries none, counted from the load balancer's
+		 * request-start stamp (else from when a thread takes it). Unset: such a request has
+		 * no deadline, and only the queue-time limit (busy-pool.shed.*) applies to it.
+		 */
+		private Duration defaultTimeout;
+
+		/**
+		 * Deadlines by path prefix for requests that carry none, overriding
+		 * default-timeout; the longest matching prefix wins, for example
+		 * busy-pool.deadline.paths[/api/report]=30s.
+		 */
+		private Map<String, Duration> paths = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getDefaultTimeout() {
+			return this.defaultTimeout;
+		}
+
+		public void setDefaultTimeout(Duration defaultTimeout) {
+			this.defaultTimeout = (defaultTimeout != null)
+					? requireDeadline("busy-pool.deadline.default-timeout", defaultTimeout) : null;
+		}
+
+		public Map<String, Duration> getPaths() {
+			return this.paths;
+		}
+
+		public void setPaths(Map<String, Duration> paths) {
+			paths.forEach((path, timeout) -> {
+				String property = "busy-pool.deadline.paths[" + path + "]";
+				if (path == null || !path.startsWith("/")) {
+					throw new InvalidBusyPoolPropertyException(property, path,
+							"the key must be a path starting with /",
+							"Set the deadline of a path prefix with the prefix in brackets, for example "
+									+ "busy-pool.deadline.paths[/api/report]=30s.");
+				}
+				requireDeadline(property, timeout);
+			});
+			this.paths = new LinkedHashMap<>(paths);
+		}
+
+		static Duration requireDeadline(String property, Duration value) {
+			if (value == null || value.toMillis() < 1 || value.compareTo(MAX_DURATION) > 0) {
+				throw new InvalidBusyPoolPropertyException(property, value, "must be from 1ms to 1h",
+						"Set " + property + " to how long clients wait, from 1ms to 1h, for example 3s.");
+			}
+			return value;
 		}
 
 	}

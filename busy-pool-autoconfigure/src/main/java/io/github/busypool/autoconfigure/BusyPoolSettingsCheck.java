@@ -82,7 +82,7 @@ final class BusyPoolSettingsCheck {
 				message.append(';');
 			}
 			message.setLength(message.length() - 1);
-			logger.warn(message.append(". The known ones are listed in the README's configuration reference."));
+			logger.warn(message.append(". The known ones are listed in docs/CONFIGURATION.md."));
 		}
 	}
 

@@ -12,6 +12,12 @@ public enum ShedReason {
 	QUEUE("queue"),
 
 	/**
+	 * Its client's deadline had passed, or what was left of it was shorter than the
+	 * request is expected to take (see {@link DeadlineOutcome}).
+	 */
+	DEADLINE("deadline"),
+
+	/**
 	 * The application is shutting down and it could not be run before the shutdown phase
 	 * ends.
 	 */

@@ -30,7 +30,7 @@ import io.github.busypool.check.CheckPort;
  * headers at most), closes one that stalls for {@link #TIMEOUT_MILLIS}, and so a probe is
  * answered at once while a thousand such clients are connected. A client that opens more
  * than that can still fill it, as any listener can be filled: the port is meant for the
- * load balancers only (see the README's Security section).
+ * load balancers only (see docs/OPERATIONS.md, Security).
  */
 public class BusyPoolCheckConnector
 		implements WebServerFactoryCustomizer<TomcatWebServerFactory>, CheckPort, Ordered {

@@ -52,6 +52,7 @@ public final class FleetBenchmark {
 		List<Integer> balancers = List.of(1, 2, 4);
 		List<Mode> modes = MODES;
 		List<String> parts = List.of("blip", "restart", "uneven");
+		List<Boolean> deadlines = List.of(false, true);
 		for (int i = 0; i < args.length; i++) {
 			switch (args[i]) {
 				case "--quick" -> quick = true;
@@ -59,6 +60,13 @@ public final class FleetBenchmark {
 				case "--scenarios" -> only = "scenarios";
 				case "--overload" -> only = "overload";
 				case "--expert" -> only = "expert";
+				case "--deadlines" -> deadlines = Arrays.stream(args[++i].split(","))
+					.map((d) -> switch (d.trim()) {
+						case "with" -> true;
+						case "without" -> false;
+						default -> throw new IllegalArgumentException("--deadlines takes with, without or both");
+					})
+					.toList();
 				case "--parts" -> parts = Arrays.stream(args[++i].split(",")).map(String::trim).toList();
 				case "--out" -> out = Path.of(args[++i]);
 				case "--timeouts" -> timeouts = numbers(args[++i]);
@@ -68,7 +76,7 @@ public final class FleetBenchmark {
 					.toList();
 				default -> {
 					System.err.println("usage: e2e/fleet-benchmark [--quick] [--out DIR] [--scenarios | --overhead | "
-							+ "--overload [--timeouts 1,3,30] [--balancers 1,2,4] [--modes stock,expert,check-port,agent] | "
+							+ "--overload [--timeouts 1,3,30] [--balancers 1,2,4] [--modes stock,expert,check-port,agent] [--deadlines without,with] | "
 							+ "--expert [--parts blip,restart,uneven] [--balancers 1,2,4] [--timeouts 3,30] [--modes ...]]");
 					System.exit(2);
 				}
@@ -87,11 +95,11 @@ public final class FleetBenchmark {
 			System.out.println("Report: " + bench.report.write(out));
 			return;
 		}
-		new FleetBenchmark(out.toAbsolutePath(), quick).run(only, timeouts, balancers, modes);
+		new FleetBenchmark(out.toAbsolutePath(), quick).run(only, timeouts, balancers, modes, deadlines);
 	}
 
-	private void run(String only, List<Integer> timeouts, List<Integer> balancers, List<Mode> modes)
-			throws Exception {
+	private void run(String only, List<Integer> timeouts, List<Integer> balancers, List<Mode> modes,
+			List<Boolean> deadlines) throws Exception {
 		long started = System.nanoTime();
 		this.report.header(this.quick);
 		Path work = Files.createTempDirectory("busy-pool-bench");
@@ -118,7 +126,7 @@ public final class FleetBenchmark {
 					new ScenarioSection(this.report, this.out, this.quick).run(stock, busy);
 				}
 				if (only.isEmpty() || only.equals("overload")) {
-					new OverloadSection(this.report, this.out, modes).run(stock, busy, timeouts, balancers);
+					new OverloadSection(this.report, this.out, modes, deadlines).run(stock, busy, timeouts, balancers);
 				}
 			}
 		}

@@ -71,6 +71,8 @@ final class Load {
 
 	private volatile boolean stopped;
 
+	private volatile boolean deadlineHeader;
+
 	Load(URI target, double rate, Duration duration, Duration timeout) {
 		this(List.of(target), rate, duration, timeout);
 	}
@@ -93,6 +95,16 @@ final class Load {
 			.connectTimeout(Duration.ofSeconds(2))
 			.executor(this.callbacks)
 			.build();
+	}
+
+	/**
+	 * Makes every request carry its client's deadline, as Envoy sends it
+	 * ({@code x-envoy-expected-rq-timeout-ms}: the timeout in milliseconds).
+	 * @return this load
+	 */
+	Load withDeadlineHeader() {
+		this.deadlineHeader = true;
+		return this;
 	}
 
 	/** Starts sending, now; returns {@link System#nanoTime()} of the start. */
@@ -121,10 +133,13 @@ final class Load {
 			this.maxLagNanos = Math.max(this.maxLagNanos, -wait);
 			this.due[i] = due - this.startNanos;
 			int id = i;
-			HttpRequest request = HttpRequest.newBuilder(this.targets.get(i % this.targets.size()))
+			HttpRequest.Builder builder = HttpRequest.newBuilder(this.targets.get(i % this.targets.size()))
 				.timeout(this.timeout)
-				.header("X-Request-Id", Integer.toString(id))
-				.build();
+				.header("X-Request-Id", Integer.toString(id));
+			if (this.deadlineHeader) {
+				builder.header("x-envoy-expected-rq-timeout-ms", Long.toString(this.timeout.toMillis()));
+			}
+			HttpRequest request = builder.build();
 			this.client.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
 				this.latency[id] = System.nanoTime() - due;
 				this.status[id] = (response != null) ? response.statusCode()

@@ -108,6 +108,17 @@ final class Result {
 		return count((status) -> status >= 400);
 	}
 
+	/** Failed requests answered with an error within {@code ms} of when they were due. */
+	int toldWithin(long ms) {
+		int n = 0;
+		for (int i = 0; i < sent(); i++) {
+			if (this.load.status[i] >= 400 && this.load.latency[i] <= ms * 1_000_000L) {
+				n++;
+			}
+		}
+		return n;
+	}
+
 	/** Failed requests that got no answer: the client gave up, or the connection failed. */
 	int silent() {
 		return count((status) -> status == Load.TIMEOUT || status == Load.ERROR);

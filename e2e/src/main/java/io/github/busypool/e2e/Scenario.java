@@ -160,6 +160,14 @@ final class Scenario {
 
 	/** Runs the scenario on the fleet as it is routed now, and returns everything that was seen. */
 	Result run(Fleet fleet, double rate, Duration timeout) throws Exception {
+		return run(fleet, rate, timeout, false);
+	}
+
+	/**
+	 * Runs the scenario on the fleet as it is routed now, with clients that send their
+	 * deadline or not, and returns everything that was seen.
+	 */
+	Result run(Fleet fleet, double rate, Duration timeout, boolean deadlines) throws Exception {
 		for (Backend backend : fleet.backends) {
 			backend.downstream.forgetArrivals();
 		}
@@ -169,6 +177,9 @@ final class Scenario {
 		Load load = new Load(fleet.balancers().stream()
 			.map((haproxy) -> URI.create("http://127.0.0.1:" + haproxy.port + "/api/quote"))
 			.toList(), rate, this.length, timeout);
+		if (deadlines) {
+			load.withDeadlineHeader();
+		}
 		long origin = load.start();
 		Clock clock = new Clock(origin);
 		Exception failure = null;

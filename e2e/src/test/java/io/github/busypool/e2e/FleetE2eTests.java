@@ -154,7 +154,7 @@ class FleetE2eTests {
 		// Each HAProxy allows maxconn 8 per server: together 16 on 8 threads. Requests queue in
 		// Tomcat, the pools turn busy and stay so, the checks say so, and after fall 3 servers
 		// are marked DOWN, possibly all at once; then HAProxy answers 503 at once (the
-		// README's "When every server is busy"). The excess is told fast either way.
+		// docs/HAPROXY.md, "When every server is busy"). The excess is told fast either way.
 		for (int i = 0; i < 3; i++) {
 			assertThat(result.maxPoolQueue(i)).as("app%d's busypool.queue.size", i + 1).isGreaterThan(0);
 		}

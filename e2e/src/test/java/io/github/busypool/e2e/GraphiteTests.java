@@ -107,6 +107,10 @@ class GraphiteTests {
 			long now = System.currentTimeMillis();
 			assertThat(get(app.port, "/", "t=" + now).statusCode()).isEqualTo(200);
 			assertThat(get(app.port, "/", "t=" + (now - 2000)).statusCode()).isEqualTo(503);
+			// Client deadlines: one met, one that passed in the queue, one unreadable.
+			assertThat(send(app.port, "x-envoy-expected-rq-timeout-ms", "30000").statusCode()).isEqualTo(200);
+			assertThat(send(app.port, "grpc-timeout", "1S", "t=" + (now - 2000)).statusCode()).isEqualTo(503);
+			assertThat(send(app.port, "grpc-timeout", "soon").statusCode()).isEqualTo(200);
 
 			// Saturate, then recover.
 			List<CompletableFuture<HttpResponse<Void>>> held = new ArrayList<>();
@@ -138,6 +142,12 @@ class GraphiteTests {
 			assertThat(carbon.values(PREFIX + "busypoolChecks.answer.free.via.agent.count", from)).last()
 				.isEqualTo(1.0);
 			assertThat(carbon.values(PREFIX + "busypoolShed.reason.queue.count", from)).last().isEqualTo(1.0);
+			assertThat(carbon.values(PREFIX + "busypoolShed.reason.deadline.count", from)).last().isEqualTo(1.0);
+			for (String outcome : List.of("admitted", "missed", "invalid")) {
+				assertThat(carbon.values(PREFIX + "busypoolDeadlines.outcome." + outcome + ".count", from)).as(outcome)
+					.last()
+					.isEqualTo(1.0);
+			}
 		}
 	}
 
@@ -248,6 +258,15 @@ class GraphiteTests {
 				HttpResponse.BodyHandlers.ofString());
 	}
 
+	private static HttpResponse<Void> send(int port, String header, String value, String... requestStart)
+			throws Exception {
+		HttpRequest.Builder builder = request(port, "/").header(header, value);
+		if (requestStart.length > 0) {
+			builder.header("X-Request-Start", requestStart[0]);
+		}
+		return client.send(builder.build(), HttpResponse.BodyHandlers.discarding());
+	}
+
 	private static HttpRequest.Builder request(int port, String path) {
 		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(WAIT);
 	}
@@ -260,7 +279,9 @@ class GraphiteTests {
 				"busypoolQueueWait.p99", "busypoolTransitions.to.busy.count", "busypoolTransitions.to.free.count",
 				"busypoolBusyTime.count", "busypoolHaproxyUp.node.lb1", "busypoolHaproxyWeight.node.lb1",
 				"busypoolHaproxySessions.node.lb1", "busypoolHaproxyQueue.node.lb1", "busypoolShed.reason.queue.count",
-				"busypoolShed.reason.shutdown.count")) {
+				"busypoolShed.reason.shutdown.count", "busypoolShed.reason.deadline.count",
+				"busypoolDeadlines.outcome.admitted.count", "busypoolDeadlines.outcome.missed.count",
+				"busypoolDeadlines.outcome.refused.count", "busypoolDeadlines.outcome.invalid.count")) {
 			paths.add(PREFIX + gauge);
 		}
 		for (String answer : List.of("free", "busy", "draining")) {

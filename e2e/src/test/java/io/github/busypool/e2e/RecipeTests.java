@@ -143,6 +143,57 @@ class RecipeTests {
 	}
 
 	/**
+	 * Every recipe admits a request with a deadline by its predicted wait: while the app's
+	 * threads are held and requests queue, a request whose deadline the queue would outlast
+	 * is answered 503 at the door at once, without reaching the app; a patient one waits and
+	 * is served; and no client sees the service-time header the app sends HAProxy.
+	 */
+	@Test
+	void everyRecipeRefusesAtTheDoorWhatItsDeadlineCannotWaitFor() throws Exception {
+		for (String recipe : List.of("httpchk.cfg", "check-port.cfg", "agent.cfg")) {
+			try (Haproxy haproxy = start(recipe)) {
+				await().atMost(WAIT).untilAsserted(() -> assertThat(haproxy.server("app1"))
+					.containsEntry("status", "UP")
+					.containsEntry("slim", String.valueOf(Backend.THREADS)));
+				// The app learns that a request takes 1.5 s, and says so to HAProxy.
+				for (int i = 0; i < 2; i++) {
+					HttpResponse<Void> slow = client.send(get(haproxy.port, "/sleep?ms=1500"),
+							HttpResponse.BodyHandlers.discarding());
+					assertThat(slow.statusCode()).isEqualTo(200);
+					assertThat(slow.headers().firstValue("X-Busy-Pool-Service-Ms")).as(recipe).isEmpty();
+					assertThat(slow.headers().firstValue("X-Busy-Pool-Started")).as(recipe).isEmpty();
+				}
+				List<CompletableFuture<HttpResponse<Void>>> held = new ArrayList<>();
+				for (int i = 0; i < Backend.THREADS + 2; i++) {
+					held.add(client.sendAsync(get(haproxy.port, "/sleep?ms=2000"), HttpResponse.BodyHandlers.discarding()));
+				}
+				fast().until(() -> Integer.parseInt(haproxy.server("BACKEND").getOrDefault("qcur", "0")) > 0);
+				double reached = app.metric("busypool.deadlines").orElse(0);
+				long sent = System.nanoTime();
+				HttpResponse<String> impatient = client.send(withDeadline(haproxy.port, "1000"),
+						HttpResponse.BodyHandlers.ofString());
+				long tookMs = (System.nanoTime() - sent) / 1_000_000;
+				assertThat(impatient.statusCode()).as(recipe).isEqualTo(503);
+				assertThat(tookMs).as(recipe + ": told at once, not after a wait").isLessThan(1000);
+				assertThat(app.metric("busypool.deadlines").orElse(0)).as("never reached the app").isEqualTo(reached);
+				HttpResponse<String> patient = client.send(withDeadline(haproxy.port, "20000"),
+						HttpResponse.BodyHandlers.ofString());
+				assertThat(patient.statusCode()).as(recipe).isEqualTo(200);
+				for (CompletableFuture<HttpResponse<Void>> response : held) {
+					assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isIn(200, 503);
+				}
+			}
+		}
+	}
+
+	private static HttpRequest withDeadline(int port, String millis) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sleep?ms=10"))
+			.header("x-envoy-expected-rq-timeout-ms", millis)
+			.timeout(WAIT)
+			.build();
+	}
+
+	/**
 	 * The agent recipe: HAProxy's weight follows the pool (1% when busy, back to 100% when
 	 * free), its {@code maxconn} is the pool's threads, and the server turns to DRAIN as soon
 	 * as the app is sent SIGTERM, while the TCP check still passes.

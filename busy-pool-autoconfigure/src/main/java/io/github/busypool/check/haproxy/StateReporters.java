@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Who may report HAProxy's view of this server: any client that reaches the check, or
@@ -93,9 +94,18 @@ public final class StateReporters {
 		}
 	}
 
-	/** Digits and dots, or hex digits and dots with a colon: never a host name. */
+	private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
+
+	private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+	private static final Pattern PREFIX = Pattern.compile("\\d{1,3}");
+
+	/**
+	 * Digits and dots, or hex digits and dots with a colon: never a host name. Compiled
+	 * once: this runs for every check that carries HAProxy's view.
+	 */
 	private static boolean isLiteral(String host) {
-		return host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || host.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+		return IPV4.matcher(host).matches() || IPV6.matcher(host).matches();
 	}
 
 	/** An address range: the address and how many leading bits must match. */
@@ -113,7 +123,7 @@ public final class StateReporters {
 			int bits = address.length * 8;
 			if (slash >= 0) {
 				String suffix = value.substring(slash + 1);
-				int prefix = suffix.matches("\\d{1,3}") ? Integer.parseInt(suffix) : -1;
+				int prefix = PREFIX.matcher(suffix).matches() ? Integer.parseInt(suffix) : -1;
 				if (prefix < 0 || prefix > bits) {
 					throw new IllegalArgumentException("'" + text + "' has a prefix length outside 0 to " + bits);
 				}
