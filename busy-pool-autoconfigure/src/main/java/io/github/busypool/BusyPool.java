@@ -39,6 +39,17 @@ public interface BusyPool {
 	long getTransitionCount(BusyState state);
 
 	/**
+	 * Returns how many transitions listeners were not told because they had fallen more
+	 * than a few thousand transitions behind (a listener that blocks): such listeners are
+	 * told of the state they missed in one transition instead, so that memory stays
+	 * bounded.
+	 * @return the number of transitions skipped
+	 */
+	default long getSkippedTransitions() {
+		return 0;
+	}
+
+	/**
 	 * Returns the total time spent busy, a busy period in progress included.
 	 * @return the time spent busy
 	 */

@@ -41,7 +41,8 @@ public final class BusySignal {
 		}
 		Phase first = Phase.initial();
 		this.dispatcher = new TransitionDispatcher(first, maxThreads, listenerThreadName);
-		this.tracker = new BusyTracker(tolerance, first, this.dispatcher::wake);
+		this.tracker = new BusyTracker(tolerance, first, this.dispatcher::wake, this.dispatcher::delivered);
+		this.dispatcher.setCurrent(this.tracker::current);
 		this.dispatcher.start();
 	}
 
@@ -73,6 +74,22 @@ public final class BusySignal {
 	 */
 	public void track(BusyState leaning, Counts counts) {
 		this.tracker.track(leaning, counts);
+	}
+
+	/**
+	 * Has the listener thread bring the state in line with these counts about once a second
+	 * while nothing else happens: the state is decided at task events, and a change of the
+	 * thread count without one (a worker replaced, idle threads expiring, a resize) would
+	 * otherwise leave it stale until the next task. Call it once, with the counts
+	 * {@link #track} is given.
+	 * @param counts where the counts are read (from the listener thread)
+	 */
+	public void watch(Counts counts) {
+		this.dispatcher.setRevalidation(() -> {
+			while (this.tracker.update(counts.submitted(), counts.threads())) {
+				// Changed the state, or lost a race to: decide again on fresh counts.
+			}
+		});
 	}
 
 	/**
@@ -134,6 +151,16 @@ public final class BusySignal {
 			case FREE -> phase.toFree;
 			case DRAINING -> (phase.state == BusyState.DRAINING) ? 1 : 0;
 		};
+	}
+
+	/**
+	 * Returns how many transitions listeners were not told because they had fallen more
+	 * than a few thousand behind (a listener that blocks): they are told of the state they
+	 * missed in one transition instead.
+	 * @return the count
+	 */
+	public long skippedTransitions() {
+		return this.dispatcher.skipped();
 	}
 
 	/**

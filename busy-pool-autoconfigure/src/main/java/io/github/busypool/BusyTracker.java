@@ -2,6 +2,7 @@ package io.github.busypool;
 
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * The busy/free state machine behind a {@link BusySignal}, and the log of its
@@ -10,7 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * The whole state is one word, the current {@link Phase}, changed only by
  * compare-and-set, so transitions are totally ordered and each is made exactly once. The
  * thread that wins a change links the old phase to the new one, so the phases form a log
- * that {@link TransitionDispatcher} walks in order.
+ * that {@link TransitionDispatcher} walks in order. When the reader falls more than
+ * {@link Phase#MAX_LAG} phases behind (a listener blocks), new phases are no longer linked,
+ * so the log never holds more; the reader then goes on from the current phase.
  * <p>
  * The rule that keeps the reported state true: <em>whoever changes the state, or loses a
  * race to change it, decides again on fresh counts</em> ({@link #update} returns
@@ -26,10 +29,22 @@ final class BusyTracker {
 
 	private final AtomicReference<Phase> current;
 
+	private final LongSupplier delivered;
+
 	BusyTracker(int tolerance, Phase initial, Runnable onTransition) {
+		this(tolerance, initial, onTransition, () -> Long.MAX_VALUE);
+	}
+
+	/**
+	 * @param delivered the sequence of the last phase the log's reader has reached: a phase
+	 * more than {@link Phase#MAX_LAG} ahead of it is not linked (its predecessor gets
+	 * {@link Phase#GAP}), so a reader stuck in a listener never holds more than that many
+	 */
+	BusyTracker(int tolerance, Phase initial, Runnable onTransition, LongSupplier delivered) {
 		this.tolerance = tolerance;
 		this.current = new AtomicReference<>(initial);
 		this.onTransition = onTransition;
+		this.delivered = delivered;
 	}
 
 	/**
@@ -89,7 +104,8 @@ final class BusyTracker {
 	private void move(Phase from, BusyState to, int submitted, int threads) {
 		Phase next = from.next(to, submitted, threads);
 		if (this.current.compareAndSet(from, next)) {
-			from.successor = next;
+			long lag = next.sequence - this.delivered.getAsLong();
+			from.successor = (lag <= Phase.MAX_LAG) ? next : Phase.GAP;
 			this.onTransition.run();
 		}
 	}
@@ -104,6 +120,18 @@ final class BusyTracker {
 	 * from a single read of {@link BusyTracker#current}.
 	 */
 	static final class Phase {
+
+		/**
+		 * How far the log may run ahead of its reader before phases are no longer linked:
+		 * the most phases a stuck listener keeps in memory.
+		 */
+		static final long MAX_LAG = 4096;
+
+		/**
+		 * The successor of a phase whose own successor was not linked, because the reader
+		 * was too far behind: it must go on from {@link BusyTracker#current}.
+		 */
+		static final Phase GAP = new Phase(BusyState.FREE, -1, 0, 0, 0, 0, 0, 0, 0);
 
 		final BusyState state;
 

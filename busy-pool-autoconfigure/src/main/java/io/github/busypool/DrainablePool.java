@@ -17,9 +17,11 @@ public interface DrainablePool extends BusyPool {
 	void drain();
 
 	/**
-	 * Lets every task still waiting start now, however long the running ones take. Meant
-	 * for the end of a shutdown, when waiting requests are answered at once rather than
-	 * served.
+	 * From now on, runs every task at once: lets every task still waiting start now, and
+	 * every task that arrives later start at once too, however long the running ones take.
+	 * Meant for the end of a shutdown, when a request still waiting, or still arriving on a
+	 * connection accepted before the web server stopped accepting, must get an answer
+	 * rather than wait for a thread that frees only after the connector has closed.
 	 * @return how many tasks were waiting
 	 */
 	int runQueuedNow();

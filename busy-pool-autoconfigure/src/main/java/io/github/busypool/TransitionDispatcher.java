@@ -2,7 +2,9 @@ package io.github.busypool;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -14,13 +16,21 @@ import io.github.busypool.BusyTracker.Phase;
  * <p>
  * It walks the phase log of a {@link BusyTracker}: pool threads only link a new phase, so
  * a slow or failing listener never touches a request. While a listener blocks, later
- * transitions wait in the log and are delivered afterwards.
+ * transitions wait in the log and are delivered afterwards, up to
+ * {@link Phase#MAX_LAG}: beyond that the log is not kept, and listeners are then told of
+ * one transition to the current state, if it differs from the last they heard of
+ * ({@link #skipped()} counts the rest).
  * <p>
  * Waking a parked thread is a system call, and a pool that hovers at the busy line makes
  * thousands of transitions a second. So while transitions keep coming this thread polls
  * the log every millisecond, and pool threads wake it only once it has gone to sleep
  * after {@link #POLLS_BEFORE_SLEEP} empty polls. Listeners hear of a transition within
  * about a millisecond either way.
+ * <p>
+ * Asleep, it wakes every {@link #REVALIDATE_NANOS} to run the revalidation it was given:
+ * the state is decided at task events, and a change of the thread count with none (a
+ * worker replaced, idle threads expiring, a resize) would otherwise leave it stale until
+ * the next request.
  */
 final class TransitionDispatcher implements Runnable {
 
@@ -29,6 +39,9 @@ final class TransitionDispatcher implements Runnable {
 	private static final long POLL_NANOS = 1_000_000;
 
 	static final int POLLS_BEFORE_SLEEP = 100;
+
+	/** How often a sleeping dispatcher brings the state in line with the counts. */
+	static final long REVALIDATE_NANOS = 1_000_000_000L;
 
 	private final Thread thread;
 
@@ -40,10 +53,23 @@ final class TransitionDispatcher implements Runnable {
 
 	private volatile boolean sleeping;
 
+	private volatile Runnable revalidation = () -> {
+	};
+
 	private Phase last;
+
+	/** The sequence of {@link #last}: how far the log has been read. */
+	private volatile long delivered;
+
+	/** Transitions listeners were not told because they had fallen too far behind. */
+	private final LongAdder skipped = new LongAdder();
+
+	private volatile Supplier<Phase> current;
 
 	TransitionDispatcher(Phase first, int maxThreads, String threadName) {
 		this.last = first;
+		this.delivered = first.sequence;
+		this.current = () -> first;
 		this.maxThreads = maxThreads;
 		this.thread = new Thread(this, threadName);
 		this.thread.setDaemon(true);
@@ -51,6 +77,37 @@ final class TransitionDispatcher implements Runnable {
 
 	void start() {
 		this.thread.start();
+	}
+
+	/**
+	 * Sets what to run, on this thread, each time it wakes from sleep with nothing to
+	 * deliver.
+	 */
+	void setRevalidation(Runnable revalidation) {
+		this.revalidation = revalidation;
+	}
+
+	/**
+	 * Sets where to find the current phase when the log has a gap (see {@link Phase#GAP}).
+	 */
+	void setCurrent(Supplier<Phase> current) {
+		this.current = current;
+	}
+
+	/**
+	 * Returns the sequence of the last phase read: the tracker links no phase more than
+	 * {@link Phase#MAX_LAG} ahead of it.
+	 */
+	long delivered() {
+		return this.delivered;
+	}
+
+	/**
+	 * Returns how many transitions listeners were not told because they had fallen more
+	 * than {@link Phase#MAX_LAG} behind.
+	 */
+	long skipped() {
+		return this.skipped.sum();
 	}
 
 	void setListeners(List<BusyStateListener> listeners) {
@@ -114,9 +171,14 @@ final class TransitionDispatcher implements Runnable {
 		int emptyPolls = 0;
 		while (true) {
 			Phase next = this.last.successor;
-			if (next != null) {
+			if (next == Phase.GAP) {
+				catchUp();
+				emptyPolls = 0;
+			}
+			else if (next != null) {
 				deliver(next.transitionFrom(this.last, this.maxThreads));
 				this.last = next;
+				this.delivered = next.sequence;
 				emptyPolls = 0;
 			}
 			else if (this.stopping) {
@@ -131,12 +193,41 @@ final class TransitionDispatcher implements Runnable {
 				// Read the log again after announcing sleep (see wake()). An unpark()
 				// that lands before park() leaves a permit, so it is not lost either.
 				if (this.last.successor == null && !this.stopping) {
-					LockSupport.park(this);
+					LockSupport.parkNanos(this, REVALIDATE_NANOS);
 				}
 				this.sleeping = false;
+				if (this.last.successor == null && !this.stopping) {
+					revalidate();
+				}
 			}
 			// A listener may leave the interrupt flag set; park() would then spin.
 			Thread.interrupted();
+		}
+	}
+
+	/**
+	 * Goes on from the current phase after a gap: listeners are told of one transition
+	 * from the last state they heard of to the current one, if they differ, so that what
+	 * they hear still alternates; the transitions in between are counted as skipped.
+	 */
+	private void catchUp() {
+		Phase now = this.current.get();
+		long missed = now.sequence - this.last.sequence;
+		if (now.state != this.last.state) {
+			deliver(now.transitionFrom(this.last, this.maxThreads));
+			missed--;
+		}
+		this.skipped.add(Math.max(0, missed));
+		this.last = now;
+		this.delivered = now.sequence;
+	}
+
+	private void revalidate() {
+		try {
+			this.revalidation.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("busy-pool could not bring its state in line with the pool's counts", ex);
 		}
 	}
 

@@ -57,4 +57,60 @@ class TransitionDispatcherTests {
 		assertThat(this.listener.firstViolation).hasValue(null);
 	}
 
+	/**
+	 * A listener that blocks while the pool flaps thousands of times: the log keeps at most
+	 * {@link Phase#MAX_LAG} phases, and afterwards the listener is told of one transition to
+	 * the state it missed; what it hears still alternates, and the rest is counted.
+	 */
+	@Test
+	void aBlockedListenerHoldsABoundedLogAndCatchesUpInOneTransition() throws Exception {
+		BusyTracker bounded = new BusyTracker(0, this.first, this.dispatcher::wake, this.dispatcher::delivered);
+		this.dispatcher.setCurrent(bounded::current);
+		java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+		List<BusyTransition> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.dispatcher.setListeners(List.of((transition) -> {
+			heard.add(transition);
+			entered.countDown();
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}));
+		this.dispatcher.start();
+		bounded.update(3, 1);
+		assertThat(entered.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		int pairs = 3 * (int) Phase.MAX_LAG;
+		for (int i = 0; i < pairs; i++) {
+			bounded.update(1, 1);
+			bounded.update(3, 1);
+		}
+		// The log from the phase being delivered: at most MAX_LAG linked, then the gap.
+		int linked = 0;
+		Phase phase = this.first;
+		while (phase.successor != null && phase.successor != Phase.GAP) {
+			phase = phase.successor;
+			linked++;
+		}
+		assertThat(phase.successor).isSameAs(Phase.GAP);
+		assertThat(linked).isLessThanOrEqualTo((int) Phase.MAX_LAG + 1);
+		release.countDown();
+		long total = bounded.current().sequence;
+		assertThat(total).isEqualTo(1 + 2L * pairs);
+		await().atMost(WAIT).until(() -> heard.size() + this.dispatcher.skipped() == total);
+		assertThat(heard.size()).isLessThanOrEqualTo((int) Phase.MAX_LAG + 2);
+		BusyState previous = BusyState.FREE;
+		long sequence = 0;
+		for (BusyTransition transition : heard) {
+			assertThat(transition.from()).as("alternates").isEqualTo(previous);
+			assertThat(transition.to()).isNotEqualTo(transition.from());
+			assertThat(transition.sequence()).isGreaterThan(sequence);
+			previous = transition.to();
+			sequence = transition.sequence();
+		}
+		assertThat(previous).as("ends in the true state").isEqualTo(BusyState.BUSY);
+	}
+
 }

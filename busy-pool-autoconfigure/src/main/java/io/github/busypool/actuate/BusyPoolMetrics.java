@@ -108,22 +108,23 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	@Override
 	public synchronized void bindTo(MeterRegistry registry) {
 		BusyPool pool = this.executor;
-		add(registry, Gauge.builder("busypool.state", pool, (p) -> p.getState().code())
+		ScrapeSnapshot scrape = new ScrapeSnapshot(pool);
+		add(registry, Gauge.builder("busypool.state", scrape, (p) -> p.get().state().code())
 			.description("The state of the pool: 0 free, 1 busy, 2 draining")
 			.register(registry));
-		add(registry, Gauge.builder("busypool.threads.active", pool, (p) -> p.snapshot().activeThreads())
+		add(registry, Gauge.builder("busypool.threads.active", scrape, (p) -> p.get().activeThreads())
 			.description("Threads running a task")
 			.baseUnit("threads")
 			.register(registry));
-		add(registry, Gauge.builder("busypool.threads.idle", pool, (p) -> p.snapshot().idleThreads())
+		add(registry, Gauge.builder("busypool.threads.idle", scrape, (p) -> p.get().idleThreads())
 			.description("Pool threads not running a task")
 			.baseUnit("threads")
 			.register(registry));
-		add(registry, Gauge.builder("busypool.threads.max", pool, (p) -> p.snapshot().maxThreads())
+		add(registry, Gauge.builder("busypool.threads.max", scrape, (p) -> p.get().maxThreads())
 			.description("The maximum number of threads")
 			.baseUnit("threads")
 			.register(registry));
-		add(registry, Gauge.builder("busypool.queue.size", pool, (p) -> p.snapshot().queued())
+		add(registry, Gauge.builder("busypool.queue.size", scrape, (p) -> p.get().queued())
 			.description("Tasks waiting for a thread")
 			.baseUnit("tasks")
 			.register(registry));
@@ -148,6 +149,10 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 				.tag("to", to.label())
 				.register(registry));
 		}
+		add(registry, FunctionCounter.builder("busypool.transitions.skipped", pool, BusyPool::getSkippedTransitions)
+			.description("Transitions listeners were not told because they had fallen too far behind (a listener "
+					+ "that blocks); they were told of the state they missed in one transition instead")
+			.register(registry));
 		add(registry, FunctionCounter
 			.builder("busypool.busy.time", pool, (p) -> p.getBusyTime().toNanos() / (double) TimeUnit.SECONDS.toNanos(1))
 			.description("Total time the pool has spent busy")

@@ -46,7 +46,13 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 
 	private final int queueTolerance;
 
-	/** Acceptor and selector threads, which never run a request; known once Jetty leased them. */
+	/** The maximum it was created with: how many more threads late jobs may start. */
+	private final int configuredMaxThreads;
+
+	/**
+	 * Acceptor and selector threads, which never run a request: read again by each snapshot
+	 * and each revalidation (see {@link BusySignal#watch}).
+	 */
 	private volatile int leased;
 
 	private volatile QueueWaitRecorder queueWaitRecorder;
@@ -76,6 +82,7 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 		// maxconn (the threads that run requests) would overfill the pool by as many.
 		setReservedThreads(0);
 		this.queueTolerance = queueTolerance;
+		this.configuredMaxThreads = maxThreads;
 		this.signal = new BusySignal(queueTolerance, maxThreads, "busy-pool-events");
 		this.counts = new BusySignal.Counts() {
 
@@ -90,6 +97,23 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 			}
 
 		};
+		// The listener thread, once a second while nothing happens, also learns which
+		// threads Jetty has leased (acceptors and selectors): known from the start, not
+		// only once a snapshot was taken.
+		this.signal.watch(new BusySignal.Counts() {
+
+			@Override
+			public int submitted() {
+				return BusyQueuedThreadPool.this.counts.submitted();
+			}
+
+			@Override
+			public int threads() {
+				BusyQueuedThreadPool.this.leased = getLeasedThreads();
+				return BusyQueuedThreadPool.this.counts.threads();
+			}
+
+		});
 		queue.pool = this;
 	}
 
@@ -141,11 +165,12 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 				this.signal.busySince());
 	}
 
+	/** See {@link DrainablePool#runQueuedNow()}: every task runs at once from now on. */
 	private int runQueuedNow() {
 		int queued = getQueueSize();
+		int threads = getThreads() + queued;
+		setMaxThreads(Math.max(getMaxThreads(), threads + this.configuredMaxThreads));
 		if (queued > 0) {
-			int threads = getThreads() + queued;
-			setMaxThreads(Math.max(getMaxThreads(), threads));
 			setMinThreads(threads);
 		}
 		return queued;
@@ -169,6 +194,11 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 		@Override
 		public long getTransitionCount(BusyState state) {
 			return this.pool.signal.transitionCount(state);
+		}
+
+		@Override
+		public long getSkippedTransitions() {
+			return this.pool.signal.skippedTransitions();
 		}
 
 		@Override

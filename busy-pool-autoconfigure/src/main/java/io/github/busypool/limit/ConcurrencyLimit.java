@@ -25,8 +25,8 @@ import io.github.busypool.QueueWaitRecorder;
  * {@link BusySignal}'s volatile read; a task that has to wait is parked, without
  * spinning, until a permit is its turn.
  * <p>
- * {@link #runQueuedNow()} lets every waiting task in at once; it is meant for the end of a
- * shutdown, when they are answered rather than served.
+ * {@link #runQueuedNow()} lets every waiting task in at once, and every later one too; it
+ * is meant for the end of a shutdown, when they are answered rather than left waiting.
  */
 public final class ConcurrencyLimit implements DrainablePool {
 
@@ -38,6 +38,9 @@ public final class ConcurrencyLimit implements DrainablePool {
 	private volatile int permitted;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
+
+	/** Set by {@link #runQueuedNow()}: from then on every task enters at once. */
+	private volatile boolean everyoneIn;
 
 	private final BusySignal signal;
 
@@ -73,6 +76,7 @@ public final class ConcurrencyLimit implements DrainablePool {
 			}
 
 		};
+		this.signal.watch(this.counts);
 	}
 
 	/**
@@ -82,6 +86,10 @@ public final class ConcurrencyLimit implements DrainablePool {
 	public void enter() {
 		int now = this.inFlight.incrementAndGet();
 		this.signal.track(BusyState.BUSY, this.counts);
+		if (this.everyoneIn) {
+			// The application is stopping: a late request enters at once, and is answered.
+			return;
+		}
 		QueueWaitRecorder recorder = this.queueWaitRecorder;
 		// Time only a task that will likely wait, as the Tomcat pool does.
 		if (recorder != null && now > this.permitted) {
@@ -119,6 +127,11 @@ public final class ConcurrencyLimit implements DrainablePool {
 	}
 
 	@Override
+	public long getSkippedTransitions() {
+		return this.signal.skippedTransitions();
+	}
+
+	@Override
 	public Duration getBusyTime() {
 		return this.signal.busyTime();
 	}
@@ -140,6 +153,9 @@ public final class ConcurrencyLimit implements DrainablePool {
 
 	@Override
 	public int runQueuedNow() {
+		// First the flag, then the count: a task that read the flag unset had already been
+		// counted, so it is among the waiting ones let in below.
+		this.everyoneIn = true;
 		int waiting = Math.max(0, this.inFlight.get() - this.permitted);
 		if (waiting > 0) {
 			// Raises the limit for good: the application is stopping.

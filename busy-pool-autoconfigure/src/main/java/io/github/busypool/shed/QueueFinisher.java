@@ -65,6 +65,9 @@ public final class QueueFinisher {
 		int running = left.activeThreads();
 		int queued = left.queued();
 		if (queued == 0) {
+			// Nothing waits now, but a connection accepted just before the stop may still
+			// send its request: it must start at once, not behind the running ones.
+			this.pool.runQueuedNow();
 			return 0;
 		}
 		this.shedder.shedEverything();

@@ -48,6 +48,9 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 	/** The counts the signal reads, made once so that tracking allocates nothing. */
 	private final BusySignal.Counts counts;
 
+	/** The maximum it was created with: how many more threads late tasks may start. */
+	private final int configuredMaxThreads;
+
 	private volatile QueueWaitRecorder queueWaitRecorder;
 
 	/**
@@ -68,6 +71,7 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 		((TaskQueue) getQueue()).setParent(this);
 		this.minSpareThreads = minSpareThreads;
 		this.queueTolerance = queueTolerance;
+		this.configuredMaxThreads = maxThreads;
 		this.signal = new BusySignal(queueTolerance, maxThreads, "busy-pool-events");
 		this.counts = new BusySignal.Counts() {
 
@@ -82,6 +86,7 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 			}
 
 		};
+		this.signal.watch(this.counts);
 	}
 
 	/**
@@ -138,17 +143,20 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 	}
 
 	/**
-	 * Starts a thread for each task still queued, so that every one of them is run soon,
-	 * however long the running ones take. Meant for the end of a shutdown, when the queued
-	 * tasks are answered at once (see {@code Shedder#shedEverything}) rather than served.
+	 * From now on, runs every task at once: starts a thread for each task still queued, and
+	 * lets each task that arrives later start a thread of its own when none is idle (up to
+	 * as many again as the pool's maximum), however long the running ones take. Meant for
+	 * the end of a shutdown, when a request still queued, or still arriving on a connection
+	 * accepted before the web server stopped accepting, must get an answer rather than wait
+	 * for a thread that frees only after the connector has closed.
 	 * @return the tasks that were queued
 	 */
 	@Override
 	public int runQueuedNow() {
 		int queued = getQueue().size();
+		int threads = getPoolSize() + queued;
+		setMaximumPoolSize(Math.max(getMaximumPoolSize(), threads + this.configuredMaxThreads));
 		if (queued > 0) {
-			int threads = getPoolSize() + queued;
-			setMaximumPoolSize(Math.max(getMaximumPoolSize(), threads));
 			setCorePoolSize(threads);
 		}
 		return queued;
@@ -233,6 +241,11 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 	@Override
 	public long getTransitionCount(BusyState state) {
 		return this.signal.transitionCount(state);
+	}
+
+	@Override
+	public long getSkippedTransitions() {
+		return this.signal.skippedTransitions();
 	}
 
 	/**

@@ -62,6 +62,58 @@ class BusyPoolMetricsTests {
 		assertThat(this.registry.get("busypool.checks").tag("answer", "busy").functionCounter().count()).isEqualTo(1);
 	}
 
+	/**
+	 * The gauges of one scrape read one snapshot, so that they agree: here the pool moves
+	 * between every two reads, and still active, idle and queued add up.
+	 */
+	@Test
+	void theGaugesOfAScrapeReadOneSnapshot() {
+		java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+		io.github.busypool.FixedPool fixed = new io.github.busypool.FixedPool(io.github.busypool.BusyState.BUSY, 4, 6,
+				null);
+		io.github.busypool.BusyPool moving = new io.github.busypool.BusyPool() {
+
+			@Override
+			public io.github.busypool.BusyState getState() {
+				return fixed.getState();
+			}
+
+			@Override
+			public io.github.busypool.PoolSnapshot snapshot() {
+				taken.incrementAndGet();
+				// Each snapshot sees one more request than the one before.
+				fixed.submitted.incrementAndGet();
+				return fixed.snapshot();
+			}
+
+			@Override
+			public long getTransitionCount(io.github.busypool.BusyState state) {
+				return 0;
+			}
+
+			@Override
+			public Duration getBusyTime() {
+				return Duration.ZERO;
+			}
+
+			@Override
+			public void setListeners(List<? extends io.github.busypool.BusyStateListener> listeners) {
+			}
+
+			@Override
+			public void setQueueWaitRecorder(io.github.busypool.QueueWaitRecorder recorder) {
+			}
+
+		};
+		new BusyPoolMetrics(moving, this.checks, List.of(CheckVia.FILTER)).bindTo(this.registry);
+		double active = this.registry.get("busypool.threads.active").gauge().value();
+		double idle = this.registry.get("busypool.threads.idle").gauge().value();
+		double queued = this.registry.get("busypool.queue.size").gauge().value();
+		assertThat(taken).as("one snapshot for the scrape").hasValue(1);
+		assertThat(active + idle).isEqualTo(4);
+		assertThat(active + queued).isEqualTo(7);
+	}
+
 	@Test
 	void countsWhatIsShedByReason() {
 		Shedder shedder = new Shedder(null);

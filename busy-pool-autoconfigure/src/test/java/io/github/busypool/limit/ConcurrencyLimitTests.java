@@ -133,6 +133,25 @@ class ConcurrencyLimitTests {
 		assertThat(this.limit.getState()).isEqualTo(BusyState.DRAINING);
 	}
 
+	/**
+	 * Virtual threads: a request that arrives after the queue was finished at shutdown,
+	 * while every permit is held by a long request, must not park until one ends (it would
+	 * never be answered before the connector closes): it enters at once.
+	 */
+	@Test
+	void aTaskThatArrivesAfterRunQueuedNowEntersAtOnce() throws Exception {
+		this.limit = new ConcurrencyLimit(1, 0);
+		hold(1);
+		assertThat(this.limit.runQueuedNow()).as("nothing waited").isZero();
+		CountDownLatch entered = new CountDownLatch(1);
+		start(entered::countDown);
+		assertThat(entered.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+			.as("entered while the long request still holds the only permit")
+			.isTrue();
+		this.release.countDown();
+		await().atMost(WAIT).until(() -> this.limit.snapshot().inFlight() == 0);
+	}
+
 	@Test
 	void refusesALimitBelowOneAndANegativeTolerance() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new ConcurrencyLimit(0, 0))

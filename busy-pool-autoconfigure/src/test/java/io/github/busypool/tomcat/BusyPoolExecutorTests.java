@@ -68,6 +68,30 @@ class BusyPoolExecutorTests {
 		assertThat(pool.getBusyTime()).isPositive();
 	}
 
+	/**
+	 * The state is decided at task events; a resize that lets a queued task run on a new
+	 * thread is none. The listener thread revalidates about once a second, so the state
+	 * does not stay busy until the next request.
+	 */
+	@Test
+	void aResizeWithNoTaskEventIsSeenWithinSeconds() throws Exception {
+		BusyPoolExecutor pool = pool(2, 2, 0);
+		RecordingListener listener = listen(pool);
+		CountDownLatch running = new CountDownLatch(3);
+		hold(pool, running);
+		hold(pool, running);
+		hold(pool, running);
+		assertThat(pool.getState()).isEqualTo(BusyState.BUSY);
+		pool.setMaximumPoolSize(3);
+		pool.setCorePoolSize(3);
+		assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the queued task runs on a new thread")
+			.isTrue();
+		await().atMost(Duration.ofSeconds(5)).until(() -> pool.getState() == BusyState.FREE);
+		assertThat(pool.snapshot().queued()).isZero();
+		assertThat(listener.transitions).hasSizeGreaterThanOrEqualTo(2);
+		this.release.countDown();
+	}
+
 	@Test
 	void toleranceAllowsThatManyMoreQueuedTasks() throws Exception {
 		BusyPoolExecutor pool = pool(1, 1, 2);
