@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -59,6 +61,20 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 
 	private MeterRegistry registry;
 
+	/** What the count gauges read, one snapshot per scrape. */
+	private final ScrapeSnapshot scrape;
+
+	/**
+	 * Registers and removes the gauges of HAProxy nodes, in order, on a thread of its own
+	 * that lives only while there is work: never on the check thread that saw the node.
+	 */
+	private final ThreadPoolExecutor nodeBinder = new ThreadPoolExecutor(0, 1, 5, TimeUnit.SECONDS,
+			new LinkedBlockingQueue<>(), (task) -> {
+				Thread thread = new Thread(task, "busy-pool-haproxy-meters");
+				thread.setDaemon(true);
+				return thread;
+			}, new ThreadPoolExecutor.DiscardPolicy());
+
 	/**
 	 * Creates a binder.
 	 * @param executor the pool
@@ -79,6 +95,7 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	public BusyPoolMetrics(BusyPool executor, CheckCounters checks, List<CheckVia> checkPaths,
 			HaproxyView haproxy) {
 		this.executor = executor;
+		this.scrape = new ScrapeSnapshot(executor);
 		this.checks = checks;
 		this.checkPaths = List.copyOf(checkPaths);
 		this.haproxy = haproxy;
@@ -108,7 +125,8 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	@Override
 	public synchronized void bindTo(MeterRegistry registry) {
 		BusyPool pool = this.executor;
-		ScrapeSnapshot scrape = new ScrapeSnapshot(pool);
+		// Held here: a gauge keeps only a weak reference to the object it reads.
+		ScrapeSnapshot scrape = this.scrape;
 		add(registry, Gauge.builder("busypool.state", scrape, (p) -> p.get().state().code())
 			.description("The state of the pool: 0 free, 1 busy, 2 draining")
 			.register(registry));
@@ -200,8 +218,8 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 		if (this.haproxy != null) {
 			this.registry = registry;
 			this.haproxy.nodes().forEach(this::bindNode);
-			this.haproxy.onNewNode(this::bindNode);
-			this.haproxy.onRemovedNode(this::unbindNode);
+			this.haproxy.onNewNode((node) -> this.nodeBinder.execute(() -> bindNode(node)));
+			this.haproxy.onRemovedNode((node) -> this.nodeBinder.execute(() -> unbindNode(node)));
 		}
 	}
 
@@ -272,6 +290,7 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 		}
 		this.removals.forEach(Runnable::run);
 		this.removals.clear();
+		this.nodeBinder.shutdownNow();
 		if (registry != null) {
 			this.nodeGauges.values().forEach((gauges) -> gauges.forEach(registry::remove));
 		}

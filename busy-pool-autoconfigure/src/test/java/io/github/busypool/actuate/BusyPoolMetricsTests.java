@@ -105,13 +105,17 @@ class BusyPoolMetricsTests {
 			}
 
 		};
-		new BusyPoolMetrics(moving, this.checks, List.of(CheckVia.FILTER)).bindTo(this.registry);
+		BusyPoolMetrics bound = new BusyPoolMetrics(moving, this.checks, List.of(CheckVia.FILTER));
+		bound.bindTo(this.registry);
+		// Gauges hold what they read weakly: it must survive a collection.
+		System.gc();
 		double active = this.registry.get("busypool.threads.active").gauge().value();
 		double idle = this.registry.get("busypool.threads.idle").gauge().value();
 		double queued = this.registry.get("busypool.queue.size").gauge().value();
 		assertThat(taken).as("one snapshot for the scrape").hasValue(1);
 		assertThat(active + idle).isEqualTo(4);
 		assertThat(active + queued).isEqualTo(7);
+		assertThat(bound).isNotNull();
 	}
 
 	@Test

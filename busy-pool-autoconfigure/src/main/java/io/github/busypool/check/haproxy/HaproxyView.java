@@ -101,7 +101,8 @@ public final class HaproxyView {
 
 	/**
 	 * Sets what to do when a node is seen for the first time (metrics register gauges).
-	 * It runs on the thread that answered the check.
+	 * It runs on the thread that answered the check, so it must be quick: the metrics hand
+	 * the registration to a thread of their own.
 	 * @param onNewNode the callback
 	 */
 	public void onNewNode(Consumer<Node> onNewNode) {

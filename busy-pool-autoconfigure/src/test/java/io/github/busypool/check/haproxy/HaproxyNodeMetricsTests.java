@@ -14,6 +14,7 @@ import io.github.busypool.check.CheckVia;
 import io.github.busypool.tomcat.BusyPoolExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** A dropped node takes its gauges with it, so forged names cannot pile up meters. */
 class HaproxyNodeMetricsTests {
@@ -30,9 +31,13 @@ class HaproxyNodeMetricsTests {
 			for (int i = 0; i < HaproxyView.MAX_NODES; i++) {
 				view.record(header("forged" + i));
 			}
-			assertThat(registry.find("busypool.haproxy.up").gauges()).hasSize(HaproxyView.MAX_NODES);
+			// Registered off the check thread, in order.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> registry.find("busypool.haproxy.up").gauges().size() == HaproxyView.MAX_NODES);
 			clock.addAndGet(HaproxyView.STALE_AFTER_MILLIS + 1);
 			assertThat(view.record(header("lb1"))).isTrue();
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> registry.find("busypool.haproxy.weight").tag("node", "lb1").gauge() != null);
 			assertThat(registry.find("busypool.haproxy.up").gauges()).hasSize(1);
 			assertThat(registry.get("busypool.haproxy.weight").tag("node", "lb1").gauge().value()).isEqualTo(7);
 			assertThat(registry.find("busypool.haproxy.weight").tag("node", "forged0").gauge()).isNull();
