@@ -93,6 +93,8 @@ class JettyIntegrationTests {
 		await().atMost(WAIT).until(() -> pool.getState() == BusyState.BUSY);
 		await().atMost(WAIT).until(() -> pool.snapshot().queued() >= 1);
 		assertThat(holds.mostRunning.get()).isLessThanOrEqualTo(threads);
+		// Checks say busy once it has stood for 100 ms (StandingState).
+		await().atMost(WAIT).until(() -> stoodBusy(pool));
 
 		// The check port and the agent answer at once, though every pool thread is held.
 		HttpResponse<String> check = send(checkPort, "GET", "/busy-pool/check");
@@ -152,6 +154,8 @@ class JettyIntegrationTests {
 		await().atMost(WAIT).until(() -> pool.snapshot().queued() == 2);
 		assertThat(pool.getState()).isEqualTo(BusyState.BUSY);
 		assertThat(holds.running).hasValue(10);
+		// Checks say busy once it has stood for 100 ms (StandingState).
+		await().atMost(WAIT).until(() -> stoodBusy(pool));
 		// The check on the main port does not wait for a permit.
 		assertThat(send(port, "OPTIONS", "/").body()).isEqualTo("busy\n");
 		holds.release.countDown();
@@ -241,6 +245,12 @@ class JettyIntegrationTests {
 			return "slept";
 		}
 
+	}
+
+	/** Whether the pool has been busy for longer than the checks' 100 ms, with a margin. */
+	private static boolean stoodBusy(io.github.busypool.BusyPool pool) {
+		java.time.Instant since = pool.snapshot().busySince();
+		return since != null && java.time.Duration.between(since, java.time.Instant.now()).toMillis() > 150;
 	}
 
 }

@@ -98,6 +98,8 @@ class VirtualThreadsIntegrationTests {
 		await().atMost(WAIT).until(() -> pool.snapshot().queued() == 2);
 		assertThat(pool.getState()).isEqualTo(BusyState.BUSY);
 		assertThat(holds.running).hasValue(4);
+		// Checks say busy once it has stood for 100 ms (StandingState).
+		await().atMost(WAIT).until(() -> stoodBusy(pool));
 
 		// Every way of asking is answered at once, though the limit is full.
 		HttpResponse<String> check = send(port, "OPTIONS", "/");
@@ -179,6 +181,12 @@ class VirtualThreadsIntegrationTests {
 			}
 		}
 
+	}
+
+	/** Whether the pool has been busy for longer than the checks' 100 ms, with a margin. */
+	private static boolean stoodBusy(io.github.busypool.BusyPool pool) {
+		java.time.Instant since = pool.snapshot().busySince();
+		return since != null && java.time.Duration.between(since, java.time.Instant.now()).toMillis() > 150;
 	}
 
 }

@@ -44,6 +44,8 @@ class CheckPortIntegrationTests {
 		await().atMost(RunningApp.WAIT).until(() -> executor.getActiveCount() == threads);
 		await().atMost(RunningApp.WAIT).until(() -> executor.snapshot().queued() >= 10 * threads);
 		assertThat(executor.getState()).isEqualTo(BusyState.BUSY);
+		// Checks say busy once it has stood for 100 ms (StandingState).
+		await().atMost(RunningApp.WAIT).until(() -> stoodBusy(executor));
 
 		long start = System.nanoTime();
 		HttpResponse<String> check = this.app.get(this.app.checkPort(), "/busy-pool/check");
@@ -128,6 +130,12 @@ class CheckPortIntegrationTests {
 		assertThat(registry.get("busypool.haproxy.sessions").tag("node", "lb1").gauge().value()).isEqualTo(5);
 		assertThat(registry.get("busypool.haproxy.queue").tag("node", "lb1").gauge().value()).isEqualTo(3);
 		assertThat(registry.get("busypool.haproxy.queue").tag("node", "lb2").gauge().value()).isZero();
+	}
+
+	/** Whether the pool has been busy for longer than the checks' 100 ms, with a margin. */
+	private static boolean stoodBusy(io.github.busypool.BusyPool pool) {
+		java.time.Instant since = pool.snapshot().busySince();
+		return since != null && java.time.Duration.between(since, java.time.Instant.now()).toMillis() > 150;
 	}
 
 }
