@@ -64,12 +64,12 @@ final class TransitionDispatcher implements Runnable {
 	/** Transitions listeners were not told because they had fallen too far behind. */
 	private final LongAdder skipped = new LongAdder();
 
+	/** Where to go on from after a gap; set by the signal, which alone makes gaps. */
 	private volatile Supplier<Phase> current;
 
 	TransitionDispatcher(Phase first, int maxThreads, String threadName) {
 		this.last = first;
 		this.delivered = first.sequence;
-		this.current = () -> first;
 		this.maxThreads = maxThreads;
 		this.thread = new Thread(this, threadName);
 		this.thread.setDaemon(true);
@@ -211,7 +211,11 @@ final class TransitionDispatcher implements Runnable {
 	 * they hear still alternates; the transitions in between are counted as skipped.
 	 */
 	private void catchUp() {
-		Phase now = this.current.get();
+		Supplier<Phase> current = this.current;
+		if (current == null) {
+			throw new IllegalStateException("The log has a gap, and no current phase was given (setCurrent)");
+		}
+		Phase now = current.get();
 		long missed = now.sequence - this.last.sequence;
 		if (now.state != this.last.state) {
 			deliver(now.transitionFrom(this.last, this.maxThreads));

@@ -14,8 +14,10 @@ import io.github.busypool.ServiceSpeed;
  * <li>A request with a deadline (its client's, or a default) is shed when the deadline
  * has passed, or when what is left of it is shorter than the {@link ServiceSpeed#predictedMillis()
  * predicted service time} while another request is running. Its time counts from the
- * request-start stamp when it carries one, else from now. Its wait in the queue is judged
- * by the deadline alone, not by the queue-time limit: a patient client may wait.</li>
+ * request-start stamp when it carries one, else from now. The prediction is the speed's
+ * as of its last refresh ({@link ShedFilter} refreshes it, if due, before each such
+ * request). Its wait in the queue is judged by the deadline alone, not by the queue-time
+ * limit: a patient client may wait.</li>
  * <li>Otherwise a request that carries a request-start stamp is shed when its wait is
  * over the {@link QueueTimeLimit}. A request without a stamp is never shed.</li>
  * </ul>
@@ -111,11 +113,8 @@ public final class Shedder {
 		if (left <= 0) {
 			return DeadlineOutcome.MISSED;
 		}
-		if (this.speed != null) {
-			this.speed.refreshIfDue(System.nanoTime());
-			if (this.speed.predictedMillis() > left && this.speed.running() > 0) {
-				return DeadlineOutcome.REFUSED;
-			}
+		if (this.speed != null && this.speed.predictedMillis() > left && this.speed.running() > 0) {
+			return DeadlineOutcome.REFUSED;
 		}
 		return DeadlineOutcome.ADMITTED;
 	}

@@ -46,7 +46,7 @@ final class OverloadSection {
 		return Scenario.collapse(Duration.ofSeconds(5), Duration.ofSeconds(8), Duration.ofSeconds(25), 10 * NORMAL_MS);
 	}
 
-	/** What the fleet could serve of the collapse at best, for clients that wait {@code timeout}. */
+	/** What the fleet serves of the collapse with hindsight, for clients that wait {@code timeout}. */
 	static int limit(int timeoutSeconds) {
 		Scenario collapse = collapse();
 		return PhysicalLimit.served(RATE, (int) Math.round(RATE * collapse.length.toSeconds()), 3 * Backend.THREADS,
@@ -60,7 +60,7 @@ final class OverloadSection {
 				+ "so the fleet can serve %d req/s. Stock: `e2e/haproxy/stock.cfg`; expert: "
 				+ "`e2e/haproxy/expert.cfg` (timeout queue 2s); check port and agent: the recipes as shipped. "
 				+ "\"deadline\": the clients send theirs (`x-envoy-expected-rq-timeout-ms`). \"limit\": what "
-				+ "the fleet could serve at best (`PhysicalLimit`: earliest deadline first, knowing each call's "
+				+ "the fleet serves with hindsight (`PhysicalLimit`: earliest deadline first, knowing each call's "
 				+ "time when it starts). \"told\": not served, answered with an error within 0.5 s of when "
 				+ "the request was due.", RATE, 10 * NORMAL_MS, NORMAL_MS, 3 * Backend.THREADS * 1000 / (10 * NORMAL_MS)));
 		this.report.line("");

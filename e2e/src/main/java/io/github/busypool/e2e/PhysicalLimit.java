@@ -1,16 +1,18 @@
 package io.github.busypool.e2e;
 
 import java.util.PriorityQueue;
+import java.util.TreeSet;
 
 /**
- * How many requests of a collapse a fleet could serve at best: a scheduler that knows, when
- * it starts a call, how long that call will take (slow if it starts inside the collapse),
- * and that runs, whenever a thread is free, the waiting request with the earliest deadline
- * among those that can still finish in time. A request that could not finish if started
- * now stays waiting while it may still be served after the collapse. No network, no
- * framework, no check: an upper mark for any real set-up, which is what a real set-up is
- * compared with (the true optimum may idle a thread just before the collapse ends; this
- * does not, so it is close to, not above, the optimum).
+ * How many requests of a collapse a fleet could serve with hindsight: a scheduler that
+ * knows, when it starts a call, how long that call will take (slow if it starts inside the
+ * collapse), and runs, whenever a thread is free, the waiting request with the earliest
+ * deadline among those that can still finish in time; a request that could not finish if
+ * started now waits, while it may still be served after the collapse. No network, no
+ * framework, no check. What it serves is achievable, so it is not an upper bound; it is a
+ * high mark all the same: no real set-up knows the calls' times, and the only schedule
+ * that could beat it idles threads just before the collapse ends, which needs to know when
+ * it ends.
  */
 final class PhysicalLimit {
 
@@ -31,63 +33,41 @@ final class PhysicalLimit {
 	 */
 	static int served(double rate, int count, int threads, long normalMs, long slowMs, long fromMs, long untilMs,
 			long timeoutMs) {
-		double period = 1000.0 / rate;
-		// Times in microseconds, to keep integer arithmetic exact enough.
-		PriorityQueue<Long> free = new PriorityQueue<>();
+		// Microseconds throughout. One arrival per period, so deadlines are distinct.
+		long period = Math.round(1_000_000 / rate);
+		long from = fromMs * 1000;
+		long until = untilMs * 1000;
+		PriorityQueue<Long> freeAt = new PriorityQueue<>();
 		for (int t = 0; t < threads; t++) {
-			free.add(0L);
+			freeAt.add(0L);
 		}
-		// Waiting requests by deadline.
-		PriorityQueue<Long> waiting = new PriorityQueue<>();
+		TreeSet<Long> deadlines = new TreeSet<>();
 		int next = 0;
 		int served = 0;
-		long now = 0;
-		while (next < count || !waiting.isEmpty()) {
-			long threadFree = free.peek();
-			long nextArrival = (next < count) ? Math.round(next * period * 1000) : Long.MAX_VALUE;
-			now = Math.max(now, threadFree);
-			// Take in everything that has arrived by now.
-			while (next < count && Math.round(next * period * 1000) <= now) {
-				waiting.add(Math.round(next * period * 1000) + timeoutMs * 1000);
-				next++;
+		while (next < count || !deadlines.isEmpty()) {
+			long now = freeAt.poll();
+			for (; next < count && next * period <= now; next++) {
+				deadlines.add(next * period + timeoutMs * 1000);
 			}
-			long service = ((now >= fromMs * 1000 && now < untilMs * 1000) ? slowMs : normalMs) * 1000;
-			// Requests that can no longer be served at all, even after the collapse.
-			while (!waiting.isEmpty() && waiting.peek() < Math.max(now, 0) + normalMs * 1000) {
-				waiting.poll();
-			}
-			Long chosen = null;
-			if (!waiting.isEmpty() && now + service <= waiting.peek()) {
-				chosen = waiting.poll();
-			}
-			else if (!waiting.isEmpty()) {
-				// The earliest cannot make it if started now; a later one might.
-				PriorityQueue<Long> skipped = new PriorityQueue<>();
-				while (!waiting.isEmpty() && now + service > waiting.peek()) {
-					skipped.add(waiting.poll());
-				}
-				if (!waiting.isEmpty()) {
-					chosen = waiting.poll();
-				}
-				waiting.addAll(skipped);
-			}
+			long service = ((now >= from && now < until) ? slowMs : normalMs) * 1000;
+			// What cannot finish even at normal speed is gone; the earliest that can finish now runs.
+			deadlines.headSet(now + normalMs * 1000).clear();
+			Long chosen = deadlines.ceiling(now + service);
 			if (chosen != null) {
-				free.poll();
-				free.add(now + service);
+				deadlines.remove(chosen);
 				served++;
+				freeAt.add(now + service);
 				continue;
 			}
-			// Nothing to start now: wait for the next arrival or the end of the collapse.
-			long wake = nextArrival;
-			if (now < untilMs * 1000) {
-				wake = Math.min(wake, untilMs * 1000);
+			// Nothing can start now: this thread waits for the next arrival or the collapse's end.
+			long wake = (next < count) ? next * period : Long.MAX_VALUE;
+			if (now < until) {
+				wake = Math.min(wake, until);
 			}
 			if (wake == Long.MAX_VALUE) {
 				break;
 			}
-			// The thread stays free; time moves on.
-			free.poll();
-			free.add(Math.max(wake, now));
+			freeAt.add(Math.max(wake, now + 1));
 		}
 		return served;
 	}
