@@ -45,17 +45,17 @@ class PoolSnapshotTests {
 				tasks.add(task);
 				pool.execute(task);
 			}
-			await().atMost(Duration.ofSeconds(10)).until(() -> pool.snapshot().activeThreads() == 2);
-			PoolSnapshot busy = pool.snapshot();
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.busyPool().snapshot().activeThreads() == 2);
+			PoolSnapshot busy = pool.busyPool().snapshot();
 			assertThat(busy).isEqualTo(new PoolSnapshot(BusyState.BUSY, 2, 0, 3, 2, busy.busySince()));
 			assertThat(busy.busySince()).isNotNull();
 			release.countDown();
-			await().atMost(Duration.ofSeconds(10)).until(() -> pool.snapshot().inFlight() == 0);
-			assertThat(pool.snapshot()).isEqualTo(new PoolSnapshot(BusyState.FREE, 0, 2, 0, 2, null));
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.busyPool().snapshot().inFlight() == 0);
+			assertThat(pool.busyPool().snapshot()).isEqualTo(new PoolSnapshot(BusyState.FREE, 0, 2, 0, 2, null));
 		}
 		finally {
 			release.countDown();
-			pool.shutdownGracefully(Duration.ofSeconds(10));
+			pool.busyPool().shutdownGracefully(Duration.ofSeconds(10));
 		}
 	}
 

@@ -18,8 +18,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.noop.NoopTimer;
 
 import io.github.busypool.BusyPool;
+import io.github.busypool.signal.DrainablePool;
 import io.github.busypool.BusyState;
-import io.github.busypool.ServiceSpeed;
+import io.github.busypool.speed.ServiceSpeed;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckVia;
 import io.github.busypool.check.haproxy.HaproxyServerState;
@@ -40,7 +41,7 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	/** micrometer-core brings HdrHistogram, unless an application excludes it. */
 	private static final boolean HDR_HISTOGRAM_PRESENT = isPresent("org.HdrHistogram.Recorder");
 
-	private final BusyPool executor;
+	private final DrainablePool executor;
 
 	private final CheckCounters checks;
 
@@ -81,7 +82,7 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	 * @param checks the counted checks
 	 * @param checkPaths the check paths to report, even before their first check
 	 */
-	public BusyPoolMetrics(BusyPool executor, CheckCounters checks, List<CheckVia> checkPaths) {
+	public BusyPoolMetrics(DrainablePool executor, CheckCounters checks, List<CheckVia> checkPaths) {
 		this(executor, checks, checkPaths, null);
 	}
 
@@ -92,7 +93,7 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 	 * @param checkPaths the check paths to report, even before their first check
 	 * @param haproxy HAProxy's view, or {@code null}
 	 */
-	public BusyPoolMetrics(BusyPool executor, CheckCounters checks, List<CheckVia> checkPaths,
+	public BusyPoolMetrics(DrainablePool executor, CheckCounters checks, List<CheckVia> checkPaths,
 			HaproxyView haproxy) {
 		this.executor = executor;
 		this.scrape = new ScrapeSnapshot(executor);
@@ -124,7 +125,7 @@ public class BusyPoolMetrics implements MeterBinder, AutoCloseable {
 
 	@Override
 	public synchronized void bindTo(MeterRegistry registry) {
-		BusyPool pool = this.executor;
+		DrainablePool pool = this.executor;
 		// Held here: a gauge keeps only a weak reference to the object it reads.
 		ScrapeSnapshot scrape = this.scrape;
 		add(registry, Gauge.builder("busypool.state", scrape, (p) -> p.get().state().code())

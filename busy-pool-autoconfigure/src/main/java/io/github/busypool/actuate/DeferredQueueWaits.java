@@ -9,7 +9,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.Recorder;
 
-import io.github.busypool.QueueWaitRecorder;
+import io.github.busypool.signal.QueueWaitRecorder;
 
 /**
  * Records queue waits on the thread that runs the task into an HdrHistogram

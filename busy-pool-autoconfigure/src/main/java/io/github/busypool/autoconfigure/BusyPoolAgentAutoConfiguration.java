@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 import io.github.busypool.BusyPool;
-import io.github.busypool.ServiceSpeed;
+import io.github.busypool.speed.ServiceSpeed;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.agent.BusyPoolAgent;
 

@@ -29,9 +29,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 import io.github.busypool.BusyStateListener;
-import io.github.busypool.ServiceSpeed;
-import io.github.busypool.DrainablePool;
-import io.github.busypool.MainConnector;
+import io.github.busypool.speed.ServiceSpeed;
+import io.github.busypool.signal.DrainablePool;
+import io.github.busypool.signal.SignalledPool;
+import io.github.busypool.shed.MainConnector;
 import io.github.busypool.check.CheckPort;
 import io.github.busypool.check.agent.BusyPoolAgent;
 import io.github.busypool.jetty.BusyPoolJettyCustomizer;
@@ -94,7 +95,7 @@ public final class BusyPoolAutoConfiguration {
 			ApplicationEventPublisher publisher, BusyPoolProperties properties, Shedder shedder,
 			MainConnector connector, Environment environment, ObjectProvider<CheckPort> checkPort,
 			ObjectProvider<BusyPoolAgent> agent, ObjectProvider<CheckCounters> counters,
-			ObjectProvider<ServiceSpeed> speed) {
+			ObjectProvider<ServiceSpeed> speed, ObjectProvider<ConcurrencyLimit> limit) {
 		Duration phase = shutdownPhaseTimeout(environment);
 		Duration drainDelay = properties.getShutdown().getDrainDelay();
 		if (drainDelay.compareTo(phase) >= 0 && !environment.containsProperty("busy-pool.shutdown.drain-delay")) {
@@ -113,7 +114,8 @@ public final class BusyPoolAutoConfiguration {
 		return new BusyPoolLifecycle(pool, listeners, publisher, drainDelay, phase, graceful,
 				new QueueFinisher(pool, shedder), drainWait(counters.getIfAvailable(), speed.getIfAvailable()),
 				connector::stopAccepting,
-				() -> summary(pool, properties, checkPort.getIfAvailable(), agent.getIfAvailable()));
+				() -> summary(pool, limit.getIfAvailable() != null, properties, checkPort.getIfAvailable(),
+						agent.getIfAvailable()));
 	}
 
 	private static DrainWait drainWait(CheckCounters counters, ServiceSpeed speed) {
@@ -124,15 +126,14 @@ public final class BusyPoolAutoConfiguration {
 	 * One line that says what was installed: the pool's size, the rule, where checks are
 	 * answered. Logged once the web server has started, when the ports are known.
 	 */
-	static String summary(DrainablePool pool, BusyPoolProperties properties, CheckPort checkPort,
-			BusyPoolAgent agent) {
+	static String summary(DrainablePool pool, boolean virtualThreads, BusyPoolProperties properties,
+			CheckPort checkPort, BusyPoolAgent agent) {
 		int max = pool.snapshot().maxThreads();
-		String size = (pool instanceof ConcurrencyLimit) ? "at most " + max + " requests at once (virtual threads)"
-				: max + " threads";
+		String size = virtualThreads ? "at most " + max + " requests at once (virtual threads)" : max + " threads";
 		BusyPoolProperties.Check check = properties.getCheck();
 		StringBuilder line = new StringBuilder("busy-pool: ").append(size)
 			.append(", busy when waiting requests outnumber idle ")
-			.append((pool instanceof ConcurrencyLimit) ? "permits" : "threads")
+			.append(virtualThreads ? "permits" : "threads")
 			.append(" by more than ")
 			.append(properties.getQueueTolerance())
 			.append("; checks answered on ")
@@ -171,7 +172,7 @@ public final class BusyPoolAutoConfiguration {
 
 		@Bean(destroyMethod = "")
 		@ConditionalOnThreading(Threading.PLATFORM)
-		@ConditionalOnMissingBean(DrainablePool.class)
+		@ConditionalOnMissingBean
 		BusyPoolExecutor busyPoolExecutor(BusyPoolProperties properties, TomcatServerProperties tomcat) {
 			TomcatServerProperties.Threads threads = tomcat.getThreads();
 			int max = requirePositive("server.tomcat.threads.max", threads.getMax());
@@ -181,6 +182,12 @@ public final class BusyPoolAutoConfiguration {
 			return new BusyPoolExecutor(minSpare, max, capacity, properties.getQueueTolerance());
 		}
 
+		@Bean(destroyMethod = "")
+		@ConditionalOnThreading(Threading.PLATFORM)
+		SignalledPool busyPoolOfExecutor(BusyPoolExecutor executor) {
+			return executor.busyPool();
+		}
+
 		@Bean
 		@ConditionalOnThreading(Threading.PLATFORM)
 		@ConditionalOnMissingBean
@@ -188,11 +195,17 @@ public final class BusyPoolAutoConfiguration {
 			return new BusyPoolTomcatCustomizer(executor);
 		}
 
-		@Bean(destroyMethod = "")
+		@Bean
 		@ConditionalOnThreading(Threading.VIRTUAL)
-		@ConditionalOnMissingBean(DrainablePool.class)
+		@ConditionalOnMissingBean
 		ConcurrencyLimit busyPoolConcurrencyLimit(BusyPoolProperties properties, TomcatServerProperties tomcat) {
 			return concurrencyLimit("server.tomcat.threads.max", tomcat.getThreads().getMax(), properties);
+		}
+
+		@Bean(destroyMethod = "")
+		@ConditionalOnThreading(Threading.VIRTUAL)
+		SignalledPool busyPoolOfTomcatLimit(ConcurrencyLimit limit) {
+			return limit.busyPool();
 		}
 
 		@Bean
@@ -212,7 +225,7 @@ public final class BusyPoolAutoConfiguration {
 
 		@Bean(destroyMethod = "")
 		@ConditionalOnThreading(Threading.PLATFORM)
-		@ConditionalOnMissingBean(DrainablePool.class)
+		@ConditionalOnMissingBean
 		BusyQueuedThreadPool busyPoolJettyThreadPool(BusyPoolProperties properties, JettyServerProperties jetty) {
 			JettyServerProperties.Threads threads = jetty.getThreads();
 			int max = requirePositive("server.jetty.threads.max", threads.getMax());
@@ -228,8 +241,7 @@ public final class BusyPoolAutoConfiguration {
 
 		@Bean(destroyMethod = "")
 		@ConditionalOnThreading(Threading.PLATFORM)
-		@ConditionalOnBean(BusyQueuedThreadPool.class)
-		DrainablePool busyPoolJettyBusyPool(BusyQueuedThreadPool pool) {
+		SignalledPool busyPoolOfJettyPool(BusyQueuedThreadPool pool) {
 			return pool.busyPool();
 		}
 
@@ -240,11 +252,17 @@ public final class BusyPoolAutoConfiguration {
 			return new BusyPoolJettyCustomizer(pool);
 		}
 
-		@Bean(destroyMethod = "")
+		@Bean
 		@ConditionalOnThreading(Threading.VIRTUAL)
-		@ConditionalOnMissingBean(DrainablePool.class)
+		@ConditionalOnMissingBean
 		ConcurrencyLimit busyPoolConcurrencyLimit(BusyPoolProperties properties, JettyServerProperties jetty) {
 			return concurrencyLimit("server.jetty.threads.max", jetty.getThreads().getMax(), properties);
+		}
+
+		@Bean(destroyMethod = "")
+		@ConditionalOnThreading(Threading.VIRTUAL)
+		SignalledPool busyPoolOfJettyLimit(ConcurrencyLimit limit) {
+			return limit.busyPool();
 		}
 
 		@Bean

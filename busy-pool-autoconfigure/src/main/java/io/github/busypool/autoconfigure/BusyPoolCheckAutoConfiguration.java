@@ -26,8 +26,8 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 import io.github.busypool.BusyPool;
-import io.github.busypool.ServiceSpeed;
-import io.github.busypool.check.BusyPoolCheckFilter;
+import io.github.busypool.speed.ServiceSpeed;
+import io.github.busypool.servlet.BusyPoolCheckFilter;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckPort;
 import io.github.busypool.check.StandingState;
@@ -35,12 +35,12 @@ import io.github.busypool.check.haproxy.HaproxyView;
 import io.github.busypool.check.haproxy.StateReporters;
 import io.github.busypool.jetty.BusyPoolJettyCheckConnector;
 import io.github.busypool.limit.ConcurrencyLimit;
-import io.github.busypool.limit.ConcurrencyLimitFilter;
+import io.github.busypool.servlet.ConcurrencyLimitFilter;
 import io.github.busypool.shed.ClientDeadline;
 import io.github.busypool.shed.DeadlineDefaults;
-import io.github.busypool.shed.ShedFilter;
+import io.github.busypool.servlet.ShedFilter;
 import io.github.busypool.shed.Shedder;
-import io.github.busypool.speed.ServiceTimeFilter;
+import io.github.busypool.servlet.ServiceTimeFilter;
 import io.github.busypool.tomcat.BusyPoolCheckConnector;
 
 /**

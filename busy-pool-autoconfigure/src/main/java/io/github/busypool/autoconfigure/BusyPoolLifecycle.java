@@ -16,7 +16,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
 import io.github.busypool.BusyStateListener;
-import io.github.busypool.DrainablePool;
+import io.github.busypool.signal.DrainablePool;
 import io.github.busypool.shed.DrainWait;
 import io.github.busypool.shed.QueueFinisher;
 
@@ -33,7 +33,12 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 	/** Stops just before the web server's graceful shutdown begins. */
 	static final int PHASE = WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 1;
 
-	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+	/**
+	 * How long the pool's running tasks get, after the web server has stopped, before they
+	 * are interrupted, and again after; and the listener thread: the shutdown phase has
+	 * already given requests their time, so this is short (at most 2 s in all).
+	 */
+	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofMillis(500);
 
 	/**
 	 * What is kept of the shutdown phase for answering {@code 503} to what could not be

@@ -12,8 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-import io.github.busypool.BusyPool;
-import io.github.busypool.ServiceSpeed;
+import io.github.busypool.signal.DrainablePool;
+import io.github.busypool.speed.ServiceSpeed;
 import io.github.busypool.actuate.BusyPoolMetrics;
 import io.github.busypool.check.CheckCounters;
 import io.github.busypool.check.CheckPort;
@@ -27,12 +27,12 @@ import io.github.busypool.shed.Shedder;
  */
 @AutoConfiguration(after = BusyPoolAutoConfiguration.class)
 @ConditionalOnClass(MeterBinder.class)
-@ConditionalOnBean(BusyPool.class)
+@ConditionalOnBean(DrainablePool.class)
 public final class BusyPoolMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	BusyPoolMetrics busyPoolMetrics(BusyPool pool, CheckCounters counters,
+	BusyPoolMetrics busyPoolMetrics(DrainablePool pool, CheckCounters counters,
 			ObjectProvider<HaproxyView> haproxy, ObjectProvider<CheckPort> checkConnector,
 			ObjectProvider<BusyPoolAgent> agent, ObjectProvider<Shedder> shedder,
 			ObjectProvider<ServiceSpeed> speed) {

@@ -12,7 +12,7 @@ import org.springframework.boot.jetty.JettyWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 
-import io.github.busypool.MainConnector;
+import io.github.busypool.shed.MainConnector;
 
 /**
  * Gives Jetty a {@link BusyQueuedThreadPool} as its server thread pool, after Boot has

@@ -1,19 +1,16 @@
 package io.github.busypool.jetty;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-import io.github.busypool.BusySignal;
 import io.github.busypool.BusyState;
-import io.github.busypool.BusyStateListener;
-import io.github.busypool.DrainablePool;
-import io.github.busypool.PoolSnapshot;
-import io.github.busypool.QueueWaitRecorder;
-import io.github.busypool.QueueWaitTimer;
+import io.github.busypool.signal.PoolAdapter;
+import io.github.busypool.signal.SignalledPool;
+import io.github.busypool.signal.QueueWaitRecorder;
+import io.github.busypool.signal.QueueWaitTimer;
 
 /**
  * Jetty's {@link QueuedThreadPool} that knows at every moment whether it is
@@ -35,14 +32,12 @@ import io.github.busypool.QueueWaitTimer;
  * threads left out), idle ones, and queued jobs, all from Jetty's counters.
  * <p>
  * Jetty's own {@code getState()} is its life cycle's, so the pool is read through
- * {@link #busyPool()}, the {@link DrainablePool} that health, metrics and the check use.
+ * {@link #busyPool()}, the {@link SignalledPool} that health, metrics and the check use.
  */
 public class BusyQueuedThreadPool extends QueuedThreadPool {
 
-	private final BusySignal signal;
-
-	/** Counts that the signal reads, made once so that tracking allocates nothing. */
-	private final BusySignal.Counts counts;
+	/** How long stopping the pool takes at most, half waiting and half interrupting. */
+	static final long STOP_TIMEOUT_MILLIS = 1000;
 
 	private final int queueTolerance;
 
@@ -51,13 +46,11 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 
 	/**
 	 * Acceptor and selector threads, which never run a request: read again by each snapshot
-	 * and each revalidation (see {@link BusySignal#watch}).
+	 * and each revalidation (see {@link PoolAdapter#refresh()}).
 	 */
 	private volatile int leased;
 
-	private volatile QueueWaitRecorder queueWaitRecorder;
-
-	private final DrainablePool busyPool = new View();
+	private final SignalledPool busyPool;
 
 	/**
 	 * Creates a pool, as Boot creates Jetty's from {@code server.jetty.threads.*}.
@@ -81,65 +74,39 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 		// queued job, so a request could wait behind an idle reserved thread, and HAProxy's
 		// maxconn (the threads that run requests) would overfill the pool by as many.
 		setReservedThreads(0);
+		// Jetty stops the pool after the web server's graceful shutdown has given running
+		// requests their time: wait half of this for them, then interrupt (Jetty's default,
+		// 5 s, made the shutdown outlast the drain, the phase and 2 s).
+		setStopTimeout(STOP_TIMEOUT_MILLIS);
 		this.queueTolerance = queueTolerance;
 		this.configuredMaxThreads = maxThreads;
-		this.signal = new BusySignal(queueTolerance, maxThreads, "busy-pool-events");
-		this.counts = new BusySignal.Counts() {
-
-			@Override
-			public int submitted() {
-				return threads() + getQueueSize() - getIdleThreads();
-			}
-
-			@Override
-			public int threads() {
-				return getThreads() - BusyQueuedThreadPool.this.leased;
-			}
-
-		};
-		// The listener thread, once a second while nothing happens, also learns which
-		// threads Jetty has leased (acceptors and selectors): known from the start, not
-		// only once a snapshot was taken.
-		this.signal.watch(new BusySignal.Counts() {
-
-			@Override
-			public int submitted() {
-				return BusyQueuedThreadPool.this.counts.submitted();
-			}
-
-			@Override
-			public int threads() {
-				BusyQueuedThreadPool.this.leased = getLeasedThreads();
-				return BusyQueuedThreadPool.this.counts.threads();
-			}
-
-		});
+		this.busyPool = new SignalledPool(queueTolerance, new Adapter());
 		queue.pool = this;
 	}
 
 	@Override
 	public void execute(Runnable job) {
-		QueueWaitRecorder recorder = this.queueWaitRecorder;
+		QueueWaitRecorder recorder = this.busyPool.queueWaitRecorder();
 		// Time only a job that will wait, as the Tomcat pool does.
 		boolean willWait = recorder != null && getIdleThreads() == 0;
 		try {
 			super.execute(willWait ? new QueueWaitTimer(job, recorder) : job);
 		}
 		finally {
-			this.signal.track(BusyState.BUSY, this.counts);
+			this.busyPool.track(BusyState.BUSY);
 		}
 	}
 
 	/** Called by a pool thread that asks its queue for work: it has just become idle. */
 	private void onIdle() {
-		this.signal.track(BusyState.FREE, this.counts);
+		this.busyPool.track(BusyState.FREE);
 	}
 
 	/**
-	 * Returns the pool as busy-pool's contract sees it.
-	 * @return the pool's {@link DrainablePool} view
+	 * Returns the pool as busy-pool sees it: its state, transitions and shutdown.
+	 * @return the signalled pool
 	 */
-	public DrainablePool busyPool() {
+	public SignalledPool busyPool() {
 		return this.busyPool;
 	}
 
@@ -152,88 +119,63 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 	}
 
 	@Override
+	protected void doStart() throws Exception {
+		super.doStart();
+		this.busyPool.start();
+	}
+
+	@Override
 	protected void doStop() throws Exception {
 		this.busyPool.drain();
 		super.doStop();
 	}
 
-	private PoolSnapshot snapshot() {
-		this.leased = getLeasedThreads();
-		int threads = getThreads() - this.leased - getAvailableReservedThreads();
-		int net = getIdleThreads() - getQueueSize();
-		return PoolSnapshot.of(this.signal.state(), threads - net, threads, getMaxAvailableThreads(),
-				this.signal.busySince());
-	}
-
-	/** See {@link DrainablePool#runQueuedNow()}: every task runs at once from now on. */
-	private int runQueuedNow() {
-		int queued = getQueueSize();
-		int threads = getThreads() + queued;
-		setMaxThreads(Math.max(getMaxThreads(), threads + this.configuredMaxThreads));
-		if (queued > 0) {
-			setMinThreads(threads);
-		}
-		return queued;
-	}
-
-	/** The pool as busy-pool's contract sees it. */
-	private final class View implements DrainablePool {
+	/**
+	 * Jetty's counts as the signalled pool reads them: the threads that run jobs (leased
+	 * threads left out; the pool keeps no reserved ones), and the jobs accepted and not
+	 * finished, from Jetty's lock-free counters.
+	 */
+	private final class Adapter implements PoolAdapter {
 
 		private final BusyQueuedThreadPool pool = BusyQueuedThreadPool.this;
 
 		@Override
-		public BusyState getState() {
-			return this.pool.signal.state();
+		public int submitted() {
+			return threads() + this.pool.getQueueSize() - this.pool.getIdleThreads();
 		}
 
 		@Override
-		public PoolSnapshot snapshot() {
-			return this.pool.snapshot();
+		public int threads() {
+			return this.pool.getThreads() - this.pool.leased;
 		}
 
 		@Override
-		public long getTransitionCount(BusyState state) {
-			return this.pool.signal.transitionCount(state);
+		public int maxThreads() {
+			return this.pool.getMaxThreads() - this.pool.leased;
 		}
 
+		/** Learns which threads Jetty has leased (acceptors and selectors). */
 		@Override
-		public long getSkippedTransitions() {
-			return this.pool.signal.skippedTransitions();
+		public void refresh() {
+			this.pool.leased = this.pool.getLeasedThreads();
 		}
 
-		@Override
-		public Duration getBusyTime() {
-			return this.pool.signal.busyTime();
-		}
-
-		@Override
-		public void setListeners(List<? extends BusyStateListener> listeners) {
-			this.pool.signal.setListeners(listeners);
-		}
-
-		@Override
-		public void setQueueWaitRecorder(QueueWaitRecorder recorder) {
-			this.pool.queueWaitRecorder = recorder;
-		}
-
-		@Override
-		public void drain() {
-			this.pool.signal.drain(this.pool.counts);
-		}
-
+		/** Every job runs at once from now on, on a thread of its own if none is idle. */
 		@Override
 		public int runQueuedNow() {
-			return this.pool.runQueuedNow();
+			int queued = this.pool.getQueueSize();
+			int threads = this.pool.getThreads() + queued;
+			this.pool.setMaxThreads(Math.max(this.pool.getMaxThreads(), threads + this.pool.configuredMaxThreads));
+			if (queued > 0) {
+				this.pool.setMinThreads(threads);
+			}
+			return queued;
 		}
 
-		/**
-		 * Moves to draining and ends the listener thread; Jetty stops the pool itself, with
-		 * the server.
-		 */
+		/** Nothing: Jetty stops the pool itself, with the server. */
 		@Override
-		public boolean shutdownGracefully(Duration timeout) {
-			drain();
-			return this.pool.signal.stop(timeout);
+		public boolean stop(Duration timeout) {
+			return true;
 		}
 
 		@Override

@@ -8,25 +8,22 @@ import org.apache.tomcat.util.threads.TaskQueue;
 import org.apache.tomcat.util.threads.TaskThreadFactory;
 import org.apache.tomcat.util.threads.ThreadPoolExecutor;
 
-import io.github.busypool.BusySignal;
 import io.github.busypool.BusyState;
-import io.github.busypool.BusyStateListener;
-import io.github.busypool.DrainablePool;
-import io.github.busypool.PoolSnapshot;
-import io.github.busypool.QueueWaitRecorder;
-import io.github.busypool.QueueWaitTimer;
+import io.github.busypool.signal.PoolAdapter;
+import io.github.busypool.signal.QueueWaitRecorder;
+import io.github.busypool.signal.QueueWaitTimer;
+import io.github.busypool.signal.SignalledPool;
 
 /**
  * Tomcat's {@link ThreadPoolExecutor}, with its {@link TaskQueue} semantics, that knows at
- * every moment whether it is {@link BusyState#BUSY busy} and signals every transition.
+ * every moment whether it is {@link BusyState#BUSY busy} and signals every transition,
+ * through the {@link SignalledPool} it is composed with ({@link #busyPool()}).
  * <p>
  * The pool is busy when {@code queued - idle > queueTolerance}. Tomcat already counts
  * submitted-but-unfinished tasks without a lock, and {@code queued - idle} equals
  * {@code submitted - threads}, so the test after each {@code execute} and each completed
  * task costs one volatile read of the state, plus two reads of the counts when the task
- * could have changed it; only a transition costs a compare-and-set (see
- * {@link BusySignal}). Listeners run on a thread of the pool's own (see
- * {@link #setListeners}).
+ * could have changed it; only a transition costs a compare-and-set.
  * <p>
  * What it relies on: Tomcat's submitted count (an atomic counter, incremented before a
  * task is queued and decremented after it ran) and its lock-free pool size read.
@@ -35,7 +32,7 @@ import io.github.busypool.QueueWaitTimer;
  * starts the min spare ones. On {@link #shutdown} the state becomes
  * {@link BusyState#DRAINING} for good.
  */
-public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePool {
+public class BusyPoolExecutor extends ThreadPoolExecutor {
 
 	private static final long KEEP_ALIVE_SECONDS = 60;
 
@@ -43,15 +40,10 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 
 	private final int queueTolerance;
 
-	private final BusySignal signal;
-
-	/** The counts the signal reads, made once so that tracking allocates nothing. */
-	private final BusySignal.Counts counts;
-
 	/** The maximum it was created with: how many more threads late tasks may start. */
 	private final int configuredMaxThreads;
 
-	private volatile QueueWaitRecorder queueWaitRecorder;
+	private final SignalledPool busyPool;
 
 	/**
 	 * Creates a pool with no threads yet.
@@ -72,26 +64,12 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 		this.minSpareThreads = minSpareThreads;
 		this.queueTolerance = queueTolerance;
 		this.configuredMaxThreads = maxThreads;
-		this.signal = new BusySignal(queueTolerance, maxThreads, "busy-pool-events");
-		this.counts = new BusySignal.Counts() {
-
-			@Override
-			public int submitted() {
-				return getSubmittedCount();
-			}
-
-			@Override
-			public int threads() {
-				return getPoolSizeNoLock();
-			}
-
-		};
-		this.signal.watch(this.counts);
+		this.busyPool = new SignalledPool(queueTolerance, new Adapter());
 	}
 
 	/**
 	 * Names the threads and starts the min spare ones, as Tomcat does for its own
-	 * executor.
+	 * executor, and the pool's listener thread.
 	 * @param threadNamePrefix the prefix of thread names, for example
 	 * {@code http-nio-8080-exec-}
 	 */
@@ -99,6 +77,15 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 		setThreadFactory(new TaskThreadFactory(threadNamePrefix, true, Thread.NORM_PRIORITY));
 		setCorePoolSize(this.minSpareThreads);
 		prestartAllCoreThreads();
+		this.busyPool.start();
+	}
+
+	/**
+	 * Returns the pool as busy-pool sees it: its state, transitions and shutdown.
+	 * @return the signalled pool
+	 */
+	public SignalledPool busyPool() {
+		return this.busyPool;
 	}
 
 	@Override
@@ -106,7 +93,7 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 		if (command == null) {
 			throw new NullPointerException();
 		}
-		QueueWaitRecorder recorder = this.queueWaitRecorder;
+		QueueWaitRecorder recorder = this.busyPool.queueWaitRecorder();
 		// Time only a task that will wait: one that finds an idle thread is handed over
 		// at once, and timing it would cost two clock reads and an object for nothing.
 		boolean willWait = recorder != null && getSubmittedCount() >= getPoolSizeNoLock();
@@ -114,7 +101,7 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 			super.execute(willWait ? new QueueWaitTimer(command, recorder) : command);
 		}
 		finally {
-			track(BusyState.BUSY);
+			this.busyPool.track(BusyState.BUSY);
 		}
 	}
 
@@ -125,127 +112,26 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 			super.afterExecute(r, t);
 		}
 		finally {
-			track(BusyState.FREE);
+			this.busyPool.track(BusyState.FREE);
 		}
-	}
-
-	private void track(BusyState leaning) {
-		this.signal.track(leaning, this.counts);
-	}
-
-	/**
-	 * Moves to {@link BusyState#DRAINING} for good, without stopping anything. Tasks keep
-	 * running and new ones are still accepted.
-	 */
-	@Override
-	public void drain() {
-		this.signal.drain(this.counts);
-	}
-
-	/**
-	 * From now on, runs every task at once: starts a thread for each task still queued, and
-	 * lets each task that arrives later start a thread of its own when none is idle (up to
-	 * as many again as the pool's maximum), however long the running ones take. Meant for
-	 * the end of a shutdown, when a request still queued, or still arriving on a connection
-	 * accepted before the web server stopped accepting, must get an answer rather than wait
-	 * for a thread that frees only after the connector has closed.
-	 * @return the tasks that were queued
-	 */
-	@Override
-	public int runQueuedNow() {
-		int queued = getQueue().size();
-		int threads = getPoolSize() + queued;
-		setMaximumPoolSize(Math.max(getMaximumPoolSize(), threads + this.configuredMaxThreads));
-		if (queued > 0) {
-			setCorePoolSize(threads);
-		}
-		return queued;
 	}
 
 	@Override
 	public void shutdown() {
-		drain();
+		this.busyPool.drain();
 		super.shutdown();
 	}
 
 	@Override
 	public List<Runnable> shutdownNow() {
-		drain();
+		this.busyPool.drain();
 		return super.shutdownNow();
-	}
-
-	/**
-	 * Shuts the pool down, waits for running tasks and for listeners to finish, then
-	 * interrupts what is left.
-	 * @param timeout how long to wait for tasks, and again for listeners
-	 * @return whether every thread of the pool, and its listener thread, has ended
-	 */
-	@Override
-	public boolean shutdownGracefully(Duration timeout) {
-		shutdown();
-		try {
-			if (!awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				shutdownNow();
-				awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			shutdownNow();
-		}
-		return this.signal.stop(timeout) && isTerminated();
 	}
 
 	@Override
 	protected void terminated() {
 		super.terminated();
-		this.signal.requestStop();
-	}
-
-	/**
-	 * Sets the listeners told of every transition, in this order, on the pool's listener
-	 * thread. Replaces any set before.
-	 * @param listeners the listeners
-	 */
-	@Override
-	public void setListeners(List<? extends BusyStateListener> listeners) {
-		this.signal.setListeners(listeners);
-	}
-
-	/**
-	 * Sets what records how long tasks wait in the queue, or {@code null} for nothing.
-	 * Only tasks that find no idle thread are timed; the others, and every task while the
-	 * recorder is {@code null}, are passed to Tomcat's pool as they are.
-	 * @param recorder the recorder, or {@code null}
-	 */
-	@Override
-	public void setQueueWaitRecorder(QueueWaitRecorder recorder) {
-		this.queueWaitRecorder = recorder;
-	}
-
-	@Override
-	public BusyState getState() {
-		return this.signal.state();
-	}
-
-	@Override
-	public PoolSnapshot snapshot() {
-		return this.signal.snapshot(this.counts, getMaximumPoolSize());
-	}
-
-	@Override
-	public Duration getBusyTime() {
-		return this.signal.busyTime();
-	}
-
-	@Override
-	public long getTransitionCount(BusyState state) {
-		return this.signal.transitionCount(state);
-	}
-
-	@Override
-	public long getSkippedTransitions() {
-		return this.signal.skippedTransitions();
+		this.busyPool.requestStop();
 	}
 
 	/**
@@ -262,6 +148,70 @@ public class BusyPoolExecutor extends ThreadPoolExecutor implements DrainablePoo
 	 */
 	public int getMinSpareThreads() {
 		return this.minSpareThreads;
+	}
+
+	/** The executor's counts and shutdown steps, as the signalled pool reads them. */
+	private final class Adapter implements PoolAdapter {
+
+		private final BusyPoolExecutor executor = BusyPoolExecutor.this;
+
+		@Override
+		public int submitted() {
+			return this.executor.getSubmittedCount();
+		}
+
+		@Override
+		public int threads() {
+			return this.executor.getPoolSizeNoLock();
+		}
+
+		@Override
+		public int maxThreads() {
+			return this.executor.getMaximumPoolSize();
+		}
+
+		/**
+		 * Starts a thread for each task still queued, and lets each task that arrives
+		 * later start a thread of its own when none is idle (up to as many again as the
+		 * pool's maximum), however long the running ones take.
+		 */
+		@Override
+		public int runQueuedNow() {
+			int queued = this.executor.getQueue().size();
+			int threads = this.executor.getPoolSize() + queued;
+			this.executor.setMaximumPoolSize(Math.max(this.executor.getMaximumPoolSize(),
+					threads + this.executor.configuredMaxThreads));
+			if (queued > 0) {
+				this.executor.setCorePoolSize(threads);
+			}
+			return queued;
+		}
+
+		/**
+		 * Shuts the executor down, waits for running tasks, then interrupts what is left
+		 * and waits again, as Tomcat does with its own executor when the connector stops.
+		 */
+		@Override
+		public boolean stop(Duration timeout) {
+			this.executor.shutdown();
+			try {
+				if (!this.executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+					this.executor.shutdownNow();
+					this.executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				this.executor.shutdownNow();
+			}
+			return this.executor.isTerminated();
+		}
+
+		@Override
+		public String toString() {
+			return this.executor.toString();
+		}
+
 	}
 
 }

@@ -11,7 +11,7 @@ import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
 
-import io.github.busypool.MainConnector;
+import io.github.busypool.shed.MainConnector;
 
 
 
@@ -49,9 +49,26 @@ public class BusyPoolTomcatCustomizer
 		this.executor = executor;
 	}
 
+	/**
+	 * How long Tomcat waits, when the web server stops, for servlets still running a
+	 * request before it unloads them (Tomcat's default: 2 s): by then Boot's graceful
+	 * shutdown has given them their time, and the pool ends what is left (see
+	 * {@link BusyPoolExecutor}), so that the whole shutdown fits in the drain, the phase
+	 * and 2 s.
+	 */
+	static final long UNLOAD_DELAY_MILLIS = 500;
+
 	@Override
 	public void customize(ConfigurableTomcatWebServerFactory factory) {
 		factory.addProtocolHandlerCustomizers(this::install);
+		if (factory instanceof org.springframework.boot.tomcat.TomcatWebServerFactory tomcat) {
+			tomcat.addContextCustomizers((context) -> {
+				if (context instanceof org.apache.catalina.core.StandardContext standard
+						&& standard.getUnloadDelay() > UNLOAD_DELAY_MILLIS) {
+					standard.setUnloadDelay(UNLOAD_DELAY_MILLIS);
+				}
+			});
+		}
 	}
 
 	private void install(ProtocolHandler handler) {

@@ -29,11 +29,12 @@ class BusyPoolMetricsTests {
 
 	private final MeterRegistry registry = new SimpleMeterRegistry();
 
-	private final BusyPoolMetrics metrics = new BusyPoolMetrics(this.pool, this.checks, List.of(CheckVia.FILTER));
+	private final BusyPoolMetrics metrics = new BusyPoolMetrics(this.pool.busyPool(), this.checks,
+			List.of(CheckVia.FILTER));
 
 	@AfterEach
 	void shutDown() {
-		this.pool.shutdownGracefully(Duration.ofSeconds(10));
+		this.pool.busyPool().shutdownGracefully(Duration.ofSeconds(10));
 	}
 
 	@Test
@@ -71,7 +72,7 @@ class BusyPoolMetricsTests {
 		java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
 		io.github.busypool.FixedPool fixed = new io.github.busypool.FixedPool(io.github.busypool.BusyState.BUSY, 4, 6,
 				null);
-		io.github.busypool.BusyPool moving = new io.github.busypool.BusyPool() {
+		io.github.busypool.signal.DrainablePool moving = new io.github.busypool.signal.DrainablePool() {
 
 			@Override
 			public io.github.busypool.BusyState getState() {
@@ -101,7 +102,32 @@ class BusyPoolMetricsTests {
 			}
 
 			@Override
-			public void setQueueWaitRecorder(io.github.busypool.QueueWaitRecorder recorder) {
+			public void setQueueWaitRecorder(io.github.busypool.signal.QueueWaitRecorder recorder) {
+			}
+
+			@Override
+			public long getSkippedTransitions() {
+				return 0;
+			}
+
+			@Override
+			public Registration addListener(io.github.busypool.BusyStateListener listener) {
+				return () -> {
+				};
+			}
+
+			@Override
+			public void drain() {
+			}
+
+			@Override
+			public int runQueuedNow() {
+				return 0;
+			}
+
+			@Override
+			public boolean shutdownGracefully(Duration timeout) {
+				return true;
 			}
 
 		};

@@ -30,7 +30,7 @@ import org.springframework.core.Ordered;
 import io.github.busypool.BusyState;
 import io.github.busypool.actuate.BusyPoolHealthIndicator;
 import io.github.busypool.actuate.BusyPoolMetrics;
-import io.github.busypool.check.BusyPoolCheckFilter;
+import io.github.busypool.servlet.BusyPoolCheckFilter;
 import io.github.busypool.check.agent.BusyPoolAgent;
 import io.github.busypool.check.haproxy.HaproxyView;
 import io.github.busypool.limit.ConcurrencyLimit;
@@ -100,7 +100,7 @@ class BusyPoolAutoConfigurationTests {
 		BusyPoolExecutor[] executor = new BusyPoolExecutor[1];
 		this.contextRunner.run((context) -> executor[0] = context.getBean(BusyPoolExecutor.class));
 		assertThat(executor[0].isTerminated()).isTrue();
-		assertThat(executor[0].getState()).isEqualTo(BusyState.DRAINING);
+		assertThat(executor[0].busyPool().getState()).isEqualTo(BusyState.DRAINING);
 	}
 
 	@Test
@@ -334,8 +334,8 @@ class BusyPoolAutoConfigurationTests {
 					.hasSingleBean(BusyPoolHealthIndicator.class)
 					.hasSingleBean(BusyPoolAgent.class);
 				ConcurrencyLimit limit = context.getBean(ConcurrencyLimit.class);
-				assertThat(limit.snapshot().maxThreads()).isEqualTo(12);
-				assertThat(limit.snapshot().maxThreads()).isEqualTo(12);
+				assertThat(limit.busyPool().snapshot().maxThreads()).isEqualTo(12);
+				assertThat(limit.busyPool().snapshot().maxThreads()).isEqualTo(12);
 				// The filters run in this order: check, limit, shed.
 				int check = context.getBean("busyPoolCheckFilter", FilterRegistrationBean.class).getOrder();
 				int permit = context.getBean("busyPoolConcurrencyLimitFilter", FilterRegistrationBean.class)

@@ -14,8 +14,8 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.github.busypool.BusyPool;
-import io.github.busypool.DrainablePool;
-import io.github.busypool.MainConnector;
+import io.github.busypool.signal.DrainablePool;
+import io.github.busypool.shed.MainConnector;
 import io.github.busypool.autoconfigure.BusyPoolAgentAutoConfiguration;
 import io.github.busypool.autoconfigure.BusyPoolAutoConfiguration;
 import io.github.busypool.autoconfigure.BusyPoolCheckAutoConfiguration;

@@ -1,23 +1,11 @@
 package io.github.busypool.jetty;
 
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.jetty.util.thread.ThreadPool;
 import org.junit.jupiter.api.AfterEach;
@@ -31,11 +19,11 @@ import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
-import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestParam;
-import org.springframework.web.bind.annotation.RestController;
 
 import io.github.busypool.BusyPool;
+import io.github.busypool.BusyPools;
+import io.github.busypool.HoldController;
+import io.github.busypool.LoopbackClient;
 import io.github.busypool.BusyState;
 import io.github.busypool.check.CheckPort;
 import io.github.busypool.check.agent.BusyPoolAgent;
@@ -54,7 +42,7 @@ class JettyIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(20);
 
-	private final HttpClient client = HttpClient.newHttpClient();
+	private final LoopbackClient http = new LoopbackClient();
 
 	private ConfigurableApplicationContext context;
 
@@ -80,28 +68,28 @@ class JettyIntegrationTests {
 		int checkPort = this.context.getBean(CheckPort.class).getPort();
 		assertThat(checkPort).isPositive().isNotEqualTo(port);
 
-		assertThat(send(port, "OPTIONS", "/").body()).isEqualTo("free\n");
-		assertThat(send(checkPort, "GET", "/busy-pool/check").body()).isEqualTo("free\n");
-		assertThat(send(checkPort, "GET", "/hold").statusCode()).isEqualTo(404);
+		assertThat(this.http.send(port, "OPTIONS", "/").body()).isEqualTo("free\n");
+		assertThat(this.http.send(checkPort, "GET", "/busy-pool/check").body()).isEqualTo("free\n");
+		assertThat(this.http.send(checkPort, "GET", "/hold").statusCode()).isEqualTo(404);
 		int threads = pool.snapshot().maxThreads();
-		assertThat(agent()).startsWith("ready up").contains("maxconn:" + threads);
+		assertThat(LoopbackClient.agent(this.context.getBean(BusyPoolAgent.class).getPort())).startsWith("ready up").contains("maxconn:" + threads);
 
 		List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
 		for (int i = 0; i < threads + 3; i++) {
-			held.add(sendAsync(port, "/hold"));
+			held.add(this.http.sendAsync(port, "/hold"));
 		}
 		await().atMost(WAIT).until(() -> pool.getState() == BusyState.BUSY);
 		await().atMost(WAIT).until(() -> pool.snapshot().queued() >= 1);
 		assertThat(holds.mostRunning.get()).isLessThanOrEqualTo(threads);
 		// Checks say busy once it has stood for 100 ms (StandingState).
-		await().atMost(WAIT).until(() -> stoodBusy(pool));
+		await().atMost(WAIT).until(() -> BusyPools.stoodBusy(pool));
 
 		// The check port and the agent answer at once, though every pool thread is held.
-		HttpResponse<String> check = send(checkPort, "GET", "/busy-pool/check");
+		HttpResponse<String> check = this.http.send(checkPort, "GET", "/busy-pool/check");
 		assertThat(check.statusCode()).isEqualTo(503);
 		assertThat(check.body()).isEqualTo("busy\n");
-		assertThat(agent()).startsWith("ready up 1%");
-		String health = send(this.managementPort, "GET", "/actuator/health/busyPool").body();
+		assertThat(LoopbackClient.agent(this.context.getBean(BusyPoolAgent.class).getPort())).startsWith("ready up 1%");
+		String health = this.http.send(this.managementPort, "GET", "/actuator/health/busyPool").body();
 		assertThat(health).contains("\"status\":\"OUT_OF_SERVICE\"", "\"idleThreads\":0",
 				"\"maxThreads\":" + threads);
 
@@ -123,7 +111,7 @@ class JettyIntegrationTests {
 		int threads = pool.snapshot().maxThreads();
 		List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
 		for (int i = 0; i < threads * 3; i++) {
-			responses.add(sendAsync(jetty().getPort(), "/sleep?ms=400"));
+			responses.add(this.http.sendAsync(jetty().getPort(), "/sleep?ms=400"));
 		}
 		await().atMost(WAIT).until(() -> pool.snapshot().queued() >= threads);
 
@@ -139,25 +127,64 @@ class JettyIntegrationTests {
 	}
 
 	@Test
+	void aLongRequestKeepsTheShutdownWithinTheDrainThePhaseAndTwoSeconds() throws Exception {
+		Duration phase = Duration.ofSeconds(2);
+		Duration drain = Duration.ofMillis(500);
+		start("spring.lifecycle.timeout-per-shutdown-phase=" + phase.toMillis() + "ms",
+				"busy-pool.shutdown.drain-delay=" + drain.toMillis() + "ms");
+		BusyPool pool = this.context.getBean(BusyPool.class);
+		int threads = pool.snapshot().maxThreads();
+		List<CompletableFuture<HttpResponse<String>>> longOnes = new ArrayList<>();
+		for (int i = 0; i < threads; i++) {
+			longOnes.add(this.http.sendAsync(jetty().getPort(), "/sleep?ms=20000"));
+		}
+		await().atMost(WAIT).until(() -> pool.snapshot().activeThreads() == threads);
+		List<CompletableFuture<HttpResponse<String>>> queued = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			queued.add(this.http.sendAsync(jetty().getPort(), "/sleep?ms=1"));
+		}
+		await().atMost(WAIT).until(() -> pool.snapshot().queued() == 3);
+		// Asked on the check port, which never waits behind requests: watched, so the
+		// drain is taken.
+		int checkPort = this.context.getBean(CheckPort.class).getPort();
+		assertThat(this.http.send(checkPort, "GET", "/busy-pool/check").body()).isIn("free\n", "busy\n");
+
+		long start = System.nanoTime();
+		this.context.close();
+		Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+		Duration budget = drain.plus(phase).plus(Duration.ofSeconds(2));
+		System.out.printf("Jetty shutdown (%d long requests, 3 queued): %d ms; budget %d ms%n", threads,
+				took.toMillis(), budget.toMillis());
+		assertThat(took).isLessThan(budget);
+		for (CompletableFuture<HttpResponse<String>> response : queued) {
+			assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+		}
+		for (CompletableFuture<HttpResponse<String>> response : longOnes) {
+			await().atMost(WAIT).until(response::isDone);
+		}
+	}
+
+	@Test
 	@EnabledForJreRange(min = JRE.JAVA_21)
 	void withVirtualThreadsAConcurrencyLimitOfThreadsMaxIsThePool() throws Exception {
 		start("spring.threads.virtual.enabled=true");
 		BusyPool pool = this.context.getBean(BusyPool.class);
-		assertThat(pool).isInstanceOf(ConcurrencyLimit.class);
+		assertThat(pool).isSameAs(this.context.getBean(ConcurrencyLimit.class).busyPool());
 		assertThat(pool.snapshot().maxThreads()).isEqualTo(10);
 		HoldController holds = this.context.getBean(HoldController.class);
 		int port = jetty().getPort();
 		List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
 		for (int i = 0; i < 12; i++) {
-			held.add(sendAsync(port, "/hold"));
+			held.add(this.http.sendAsync(port, "/hold"));
 		}
 		await().atMost(WAIT).until(() -> pool.snapshot().queued() == 2);
 		assertThat(pool.getState()).isEqualTo(BusyState.BUSY);
 		assertThat(holds.running).hasValue(10);
 		// Checks say busy once it has stood for 100 ms (StandingState).
-		await().atMost(WAIT).until(() -> stoodBusy(pool));
+		await().atMost(WAIT).until(() -> BusyPools.stoodBusy(pool));
 		// The check on the main port does not wait for a permit.
-		assertThat(send(port, "OPTIONS", "/").body()).isEqualTo("busy\n");
+		assertThat(this.http.send(port, "OPTIONS", "/").body()).isEqualTo("busy\n");
 		holds.release.countDown();
 		for (CompletableFuture<HttpResponse<String>> response : held) {
 			assertThat(response.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
@@ -166,7 +193,7 @@ class JettyIntegrationTests {
 	}
 
 	private void start(String... extra) throws Exception {
-		this.managementPort = freePort();
+		this.managementPort = LoopbackClient.freePort();
 		this.context = new SpringApplicationBuilder(JettyApplication.class)
 			.properties("server.port=0", "server.address=127.0.0.1", "server.jetty.threads.max=10",
 					"server.jetty.threads.min=10", "busy-pool.check.port=0", "busy-pool.agent.port=0",
@@ -181,76 +208,10 @@ class JettyIntegrationTests {
 		return (JettyWebServer) ((WebServerApplicationContext) this.context).getWebServer();
 	}
 
-	private static int freePort() throws Exception {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private String agent() throws Exception {
-		int port = this.context.getBean(BusyPoolAgent.class).getPort();
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-			socket.setSoTimeout(2000);
-			InputStream in = socket.getInputStream();
-			return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
-		}
-	}
-
-	private HttpResponse<String> send(int port, String method, String path) throws Exception {
-		return this.client.send(request(port, method, path), BodyHandlers.ofString());
-	}
-
-	private CompletableFuture<HttpResponse<String>> sendAsync(int port, String path) {
-		return this.client.sendAsync(request(port, "GET", path), BodyHandlers.ofString());
-	}
-
-	private static HttpRequest request(int port, String method, String path) {
-		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-			.method(method, HttpRequest.BodyPublishers.noBody())
-			.timeout(WAIT)
-			.build();
-	}
-
 	@SpringBootApplication
 	@Import(HoldController.class)
 	static class JettyApplication {
 
-	}
-
-	@RestController
-	static class HoldController {
-
-		final CountDownLatch release = new CountDownLatch(1);
-
-		final AtomicInteger running = new AtomicInteger();
-
-		final AtomicInteger mostRunning = new AtomicInteger();
-
-		@GetMapping("/hold")
-		String hold() throws Exception {
-			this.mostRunning.accumulateAndGet(this.running.incrementAndGet(), Math::max);
-			try {
-				this.release.await(30, TimeUnit.SECONDS);
-				return "held";
-			}
-			finally {
-				this.running.decrementAndGet();
-			}
-		}
-
-		@GetMapping("/sleep")
-		String sleep(@RequestParam long ms) throws Exception {
-			Thread.sleep(ms);
-			return "slept";
-		}
-
-	}
-
-	/** Whether the pool has been busy for longer than the checks' 100 ms, with a margin. */
-	private static boolean stoodBusy(io.github.busypool.BusyPool pool) {
-		java.time.Instant since = pool.snapshot().busySince();
-		return since != null && java.time.Duration.between(since, java.time.Instant.now()).toMillis() > 150;
 	}
 
 }

@@ -39,7 +39,7 @@ class BusyPoolExecutorStressTests {
 		BusyPoolExecutor pool = new BusyPoolExecutor(2, 8, Integer.MAX_VALUE, tolerance);
 		pool.start("stress-exec-");
 		RecordingListener listener = new RecordingListener();
-		pool.setListeners(List.of(listener));
+		pool.busyPool().setListeners(List.of(listener));
 		LongAdder ran = new LongAdder();
 		CountDownLatch allRan = new CountDownLatch(TOTAL);
 		AtomicReference<Throwable> firstFailure = new AtomicReference<>();
@@ -54,9 +54,9 @@ class BusyPoolExecutorStressTests {
 			assertThat(allRan.await(60, TimeUnit.SECONDS)).isTrue();
 			assertThat(ran.sum()).isEqualTo(TOTAL);
 			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getSubmittedCount() == 0);
-			assertThat(pool.getState()).isEqualTo(BusyState.FREE);
-			long toBusy = pool.getTransitionCount(BusyState.BUSY);
-			long toFree = pool.getTransitionCount(BusyState.FREE);
+			assertThat(pool.busyPool().getState()).isEqualTo(BusyState.FREE);
+			long toBusy = pool.busyPool().getTransitionCount(BusyState.BUSY);
+			long toFree = pool.busyPool().getTransitionCount(BusyState.FREE);
 			assertThat(toBusy).isPositive().isEqualTo(toFree);
 			await().atMost(Duration.ofSeconds(10)).until(() -> listener.transitions.size() == toBusy + toFree);
 			assertThat(listener.firstViolation).hasValue(null);
@@ -66,7 +66,7 @@ class BusyPoolExecutorStressTests {
 		}
 		finally {
 			submitters.shutdownNow();
-			assertThat(pool.shutdownGracefully(Duration.ofSeconds(10))).isTrue();
+			assertThat(pool.busyPool().shutdownGracefully(Duration.ofSeconds(10))).isTrue();
 		}
 	}
 
@@ -75,7 +75,7 @@ class BusyPoolExecutorStressTests {
 		BusyPoolExecutor pool = new BusyPoolExecutor(2, 8, Integer.MAX_VALUE, 0);
 		pool.start("stress-exec-");
 		RecordingListener listener = new RecordingListener();
-		pool.setListeners(List.of(listener));
+		pool.busyPool().setListeners(List.of(listener));
 		CountDownLatch release = new CountDownLatch(1);
 		CountDownLatch allRan = new CountDownLatch(TOTAL + 13);
 		LongAdder ran = new LongAdder();
@@ -105,19 +105,19 @@ class BusyPoolExecutorStressTests {
 			assertThat(firstFailure).hasValue(null);
 			// Nothing is submitted any more; every thread is held and tasks wait: busy.
 			await().atMost(Duration.ofSeconds(10))
-				.until(() -> pool.getActiveCount() == 8 && pool.getState() == BusyState.BUSY);
-			assertThat(pool.snapshot().queued()).isGreaterThanOrEqualTo(5);
+				.until(() -> pool.getActiveCount() == 8 && pool.busyPool().getState() == BusyState.BUSY);
+			assertThat(pool.busyPool().snapshot().queued()).isGreaterThanOrEqualTo(5);
 			release.countDown();
 			assertThat(allRan.await(60, TimeUnit.SECONDS)).isTrue();
-			await().atMost(Duration.ofSeconds(10)).until(() -> pool.getState() == BusyState.FREE);
-			long made = pool.getTransitionCount(BusyState.BUSY) + pool.getTransitionCount(BusyState.FREE);
+			await().atMost(Duration.ofSeconds(10)).until(() -> pool.busyPool().getState() == BusyState.FREE);
+			long made = pool.busyPool().getTransitionCount(BusyState.BUSY) + pool.busyPool().getTransitionCount(BusyState.FREE);
 			await().atMost(Duration.ofSeconds(10)).until(() -> listener.transitions.size() == made);
 			assertThat(listener.firstViolation).hasValue(null);
 		}
 		finally {
 			release.countDown();
 			submitters.shutdownNow();
-			assertThat(pool.shutdownGracefully(Duration.ofSeconds(10))).isTrue();
+			assertThat(pool.busyPool().shutdownGracefully(Duration.ofSeconds(10))).isTrue();
 		}
 	}
 

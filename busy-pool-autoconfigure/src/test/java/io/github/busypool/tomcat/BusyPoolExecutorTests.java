@@ -32,7 +32,7 @@ class BusyPoolExecutorTests {
 	@AfterEach
 	void shutDown() {
 		this.release.countDown();
-		this.pools.forEach((pool) -> pool.shutdownGracefully(WAIT));
+		this.pools.forEach((pool) -> pool.busyPool().shutdownGracefully(WAIT));
 	}
 
 	@Test
@@ -50,22 +50,22 @@ class BusyPoolExecutorTests {
 		hold(pool, running);
 		hold(pool, running);
 		assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-		assertThat(pool.getState()).isEqualTo(BusyState.FREE);
+		assertThat(pool.busyPool().getState()).isEqualTo(BusyState.FREE);
 		hold(pool, null);
-		assertThat(pool.getState()).isEqualTo(BusyState.BUSY);
-		assertThat(pool.snapshot().busySince()).isNotNull();
+		assertThat(pool.busyPool().getState()).isEqualTo(BusyState.BUSY);
+		assertThat(pool.busyPool().snapshot().busySince()).isNotNull();
 		this.release.countDown();
 		await().atMost(WAIT).until(() -> listener.transitions.size() == 2);
-		assertThat(pool.getState()).isEqualTo(BusyState.FREE);
-		assertThat(pool.snapshot().busySince()).isNull();
+		assertThat(pool.busyPool().getState()).isEqualTo(BusyState.FREE);
+		assertThat(pool.busyPool().snapshot().busySince()).isNull();
 		assertThat(listener.transitions).extracting(BusyTransition::to).containsExactly(BusyState.BUSY, BusyState.FREE);
 		assertThat(listener.firstViolation).hasValue(null);
 		assertThat(listener.transitions.get(0).queued()).isEqualTo(1);
 		assertThat(listener.transitions.get(0).idleThreads()).isZero();
 		assertThat(listener.transitions.get(0).maxThreads()).isEqualTo(2);
-		assertThat(pool.getTransitionCount(BusyState.BUSY)).isEqualTo(1);
-		assertThat(pool.getTransitionCount(BusyState.FREE)).isEqualTo(1);
-		assertThat(pool.getBusyTime()).isPositive();
+		assertThat(pool.busyPool().getTransitionCount(BusyState.BUSY)).isEqualTo(1);
+		assertThat(pool.busyPool().getTransitionCount(BusyState.FREE)).isEqualTo(1);
+		assertThat(pool.busyPool().getBusyTime()).isPositive();
 	}
 
 	/**
@@ -81,13 +81,13 @@ class BusyPoolExecutorTests {
 		hold(pool, running);
 		hold(pool, running);
 		hold(pool, running);
-		assertThat(pool.getState()).isEqualTo(BusyState.BUSY);
+		assertThat(pool.busyPool().getState()).isEqualTo(BusyState.BUSY);
 		pool.setMaximumPoolSize(3);
 		pool.setCorePoolSize(3);
 		assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the queued task runs on a new thread")
 			.isTrue();
-		await().atMost(Duration.ofSeconds(5)).until(() -> pool.getState() == BusyState.FREE);
-		assertThat(pool.snapshot().queued()).isZero();
+		await().atMost(Duration.ofSeconds(5)).until(() -> pool.busyPool().getState() == BusyState.FREE);
+		assertThat(pool.busyPool().snapshot().queued()).isZero();
 		assertThat(listener.transitions).hasSizeGreaterThanOrEqualTo(2);
 		this.release.countDown();
 	}
@@ -100,10 +100,10 @@ class BusyPoolExecutorTests {
 		assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		hold(pool, null);
 		hold(pool, null);
-		assertThat(pool.snapshot().queued()).isEqualTo(2);
-		assertThat(pool.getState()).isEqualTo(BusyState.FREE);
+		assertThat(pool.busyPool().snapshot().queued()).isEqualTo(2);
+		assertThat(pool.busyPool().getState()).isEqualTo(BusyState.FREE);
 		hold(pool, null);
-		assertThat(pool.getState()).isEqualTo(BusyState.BUSY);
+		assertThat(pool.busyPool().getState()).isEqualTo(BusyState.BUSY);
 	}
 
 	@Test
@@ -115,16 +115,16 @@ class BusyPoolExecutorTests {
 		}
 		assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		assertThat(pool.getPoolSize()).isEqualTo(3);
-		assertThat(pool.getState()).isEqualTo(BusyState.FREE);
+		assertThat(pool.busyPool().getState()).isEqualTo(BusyState.FREE);
 		assertThat(pool.getActiveCount()).isEqualTo(3);
-		assertThat(pool.snapshot().idleThreads()).isZero();
+		assertThat(pool.busyPool().snapshot().idleThreads()).isZero();
 	}
 
 	@Test
 	void listenerThatThrowsDoesNotStopOtherListenersOrTasks() throws Exception {
 		BusyPoolExecutor pool = pool(1, 1, 0);
 		RecordingListener after = new RecordingListener();
-		pool.setListeners(List.<BusyStateListener>of((t) -> {
+		pool.busyPool().setListeners(List.<BusyStateListener>of((t) -> {
 			throw new IllegalStateException("listener failure");
 		}, after));
 		cycleBusyAndFree(pool, 3);
@@ -145,7 +145,7 @@ class BusyPoolExecutorTests {
 		CountDownLatch listenerBlocked = new CountDownLatch(1);
 		CountDownLatch unblockListener = new CountDownLatch(1);
 		RecordingListener recorder = new RecordingListener();
-		pool.setListeners(List.<BusyStateListener>of((t) -> {
+		pool.busyPool().setListeners(List.<BusyStateListener>of((t) -> {
 			listenerBlocked.countDown();
 			try {
 				// Blocks for up to a minute, as a listener stuck on a slow call would.
@@ -164,11 +164,11 @@ class BusyPoolExecutorTests {
 			pool.execute(tasks::countDown);
 		}
 		assertThat(tasks.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-		await().atMost(WAIT).until(() -> pool.getState() == BusyState.FREE);
-		assertThat(pool.getTransitionCount(BusyState.BUSY)).isGreaterThanOrEqualTo(6);
+		await().atMost(WAIT).until(() -> pool.busyPool().getState() == BusyState.FREE);
+		assertThat(pool.busyPool().getTransitionCount(BusyState.BUSY)).isGreaterThanOrEqualTo(6);
 		assertThat(recorder.transitions).isEmpty();
 		unblockListener.countDown();
-		long made = pool.getTransitionCount(BusyState.BUSY) + pool.getTransitionCount(BusyState.FREE);
+		long made = pool.busyPool().getTransitionCount(BusyState.BUSY) + pool.busyPool().getTransitionCount(BusyState.FREE);
 		await().atMost(WAIT).until(() -> recorder.transitions.size() == made);
 		assertThat(recorder.firstViolation).hasValue(null);
 	}
@@ -187,7 +187,7 @@ class BusyPoolExecutorTests {
 	void queueWaitIsTheTimeFromExecuteToStart() throws Exception {
 		BusyPoolExecutor pool = pool(1, 1, 0);
 		List<Long> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
-		pool.setQueueWaitRecorder(waits::add);
+		pool.busyPool().setQueueWaitRecorder(waits::add);
 		CountDownLatch running = new CountDownLatch(1);
 		hold(pool, running);
 		assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -207,7 +207,7 @@ class BusyPoolExecutorTests {
 	void tasksThatFindAnIdleThreadAreNotTimed() throws Exception {
 		BusyPoolExecutor pool = pool(2, 2, 0);
 		List<Long> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
-		pool.setQueueWaitRecorder(waits::add);
+		pool.busyPool().setQueueWaitRecorder(waits::add);
 		for (int i = 0; i < 10; i++) {
 			CountDownLatch done = new CountDownLatch(1);
 			pool.execute(done::countDown);
@@ -238,13 +238,13 @@ class BusyPoolExecutorTests {
 		hold(pool, running);
 		assertThat(running.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		hold(pool, null);
-		assertThat(pool.getState()).isEqualTo(BusyState.BUSY);
+		assertThat(pool.busyPool().getState()).isEqualTo(BusyState.BUSY);
 		org.assertj.core.api.Assertions
 			.assertThatExceptionOfType(java.util.concurrent.RejectedExecutionException.class)
 			.isThrownBy(() -> hold(pool, null));
 		assertThat(pool.getSubmittedCount()).isEqualTo(2);
 		this.release.countDown();
-		await().atMost(WAIT).until(() -> pool.getState() == BusyState.FREE);
+		await().atMost(WAIT).until(() -> pool.busyPool().getState() == BusyState.FREE);
 	}
 
 	@Test
@@ -256,9 +256,9 @@ class BusyPoolExecutorTests {
 		for (int i = 0; i < 1000; i++) {
 			pool.execute(ran::incrementAndGet);
 		}
-		assertThat(pool.shutdownGracefully(WAIT)).isTrue();
+		assertThat(pool.busyPool().shutdownGracefully(WAIT)).isTrue();
 		assertThat(ran).hasValue(1000);
-		assertThat(pool.getState()).isEqualTo(BusyState.DRAINING);
+		assertThat(pool.busyPool().getState()).isEqualTo(BusyState.DRAINING);
 		assertThat(listener.lastState()).isEqualTo(BusyState.DRAINING);
 		assertThat(listener.firstViolation).hasValue(null);
 		assertThat(LiveThreads.named("leak-check-exec-")).isEmpty();
@@ -268,11 +268,11 @@ class BusyPoolExecutorTests {
 	@Test
 	void drainIsFinalButKeepsRunningTasks() throws Exception {
 		BusyPoolExecutor pool = pool(1, 1, 0);
-		pool.drain();
+		pool.busyPool().drain();
 		CountDownLatch ran = new CountDownLatch(1);
 		pool.execute(ran::countDown);
 		assertThat(ran.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-		assertThat(pool.getState()).isEqualTo(BusyState.DRAINING);
+		assertThat(pool.busyPool().getState()).isEqualTo(BusyState.DRAINING);
 	}
 
 	@Test
@@ -292,7 +292,7 @@ class BusyPoolExecutorTests {
 
 	private static RecordingListener listen(BusyPoolExecutor pool) {
 		RecordingListener listener = new RecordingListener();
-		pool.setListeners(List.of(listener));
+		pool.busyPool().setListeners(List.of(listener));
 		return listener;
 	}
 
@@ -322,10 +322,10 @@ class BusyPoolExecutorTests {
 			awaitQuietly(running);
 			CountDownLatch queuedDone = new CountDownLatch(1);
 			pool.execute(queuedDone::countDown);
-			assertThat(pool.getState()).isEqualTo(BusyState.BUSY);
+			assertThat(pool.busyPool().getState()).isEqualTo(BusyState.BUSY);
 			go.countDown();
 			awaitQuietly(queuedDone);
-			await().atMost(WAIT).until(() -> pool.getState() == BusyState.FREE);
+			await().atMost(WAIT).until(() -> pool.busyPool().getState() == BusyState.FREE);
 		}
 	}
 

@@ -39,7 +39,6 @@ import org.springframework.web.bind.annotation.RestController;
 import io.github.busypool.BusyState;
 import io.github.busypool.BusyStateListener;
 import io.github.busypool.LiveThreads;
-import io.github.busypool.tomcat.BusyPoolExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -127,7 +126,7 @@ class BusyPoolTomcatIntegrationTests {
 		assertThat(LiveThreads.named(prefix)).isNotEmpty();
 		this.context.close();
 		assertThat(executor.isTerminated()).isTrue();
-		assertThat(executor.getState()).isEqualTo(BusyState.DRAINING);
+		assertThat(executor.busyPool().getState()).isEqualTo(BusyState.DRAINING);
 		assertThat(LiveThreads.named(prefix)).isEmpty();
 		assertThat(LiveThreads.named("busy-pool-events")).hasSize(listenerThreads);
 	}
@@ -153,7 +152,7 @@ class BusyPoolTomcatIntegrationTests {
 			for (int i = 0; i < 6; i++) {
 				held.add(getAsync("/hold"));
 			}
-			await().atMost(WAIT).until(() -> executor.getState() == BusyState.BUSY);
+			await().atMost(WAIT).until(() -> executor.busyPool().getState() == BusyState.BUSY);
 			assertThat(listeners.blocked.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 			release();
 			for (CompletableFuture<HttpResponse<String>> response : held) {
@@ -162,11 +161,11 @@ class BusyPoolTomcatIntegrationTests {
 			for (int i = 0; i < 20; i++) {
 				assertThat(get("/thread").statusCode()).isEqualTo(200);
 			}
-			await().atMost(WAIT).until(() -> executor.getState() == BusyState.FREE);
+			await().atMost(WAIT).until(() -> executor.busyPool().getState() == BusyState.FREE);
 			// Requests went on while one listener was still stuck on the first transition.
 			assertThat(listeners.unblock.getCount()).isEqualTo(1);
 			assertThat(listeners.thrown).hasValue(1);
-			assertThat(executor.getTransitionCount(BusyState.FREE)).isEqualTo(1);
+			assertThat(executor.busyPool().getTransitionCount(BusyState.FREE)).isEqualTo(1);
 		}
 		finally {
 			listeners.unblock.countDown();
@@ -213,7 +212,7 @@ class BusyPoolTomcatIntegrationTests {
 			return (connector) -> connector.addLifecycleListener((event) -> {
 				if (Lifecycle.AFTER_STOP_EVENT.equals(event.getType())) {
 					this.poolShutDownWhenServerStopped.set(executor.getObject().isShutdown());
-					this.stateWhenServerStopped.set(executor.getObject().getState());
+					this.stateWhenServerStopped.set(executor.getObject().busyPool().getState());
 				}
 			});
 		}

@@ -11,8 +11,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.busypool.BusyPools;
 import io.github.busypool.BusyState;
-import io.github.busypool.tomcat.BusyPoolExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,28 +42,28 @@ class CheckPortIntegrationTests {
 			held.add(this.app.getAsync(this.app.mainPort(), "/hold"));
 		}
 		await().atMost(RunningApp.WAIT).until(() -> executor.getActiveCount() == threads);
-		await().atMost(RunningApp.WAIT).until(() -> executor.snapshot().queued() >= 10 * threads);
-		assertThat(executor.getState()).isEqualTo(BusyState.BUSY);
+		await().atMost(RunningApp.WAIT).until(() -> executor.busyPool().snapshot().queued() >= 10 * threads);
+		assertThat(executor.busyPool().getState()).isEqualTo(BusyState.BUSY);
 		// Checks say busy once it has stood for 100 ms (StandingState).
-		await().atMost(RunningApp.WAIT).until(() -> stoodBusy(executor));
+		await().atMost(RunningApp.WAIT).until(() -> BusyPools.stoodBusy(executor.busyPool()));
 
 		long start = System.nanoTime();
 		HttpResponse<String> check = this.app.get(this.app.checkPort(), "/busy-pool/check");
 		long nanos = System.nanoTime() - start;
 		System.out.printf("check port under saturation (%d threads held, %d queued): %.2f ms%n", threads,
-				executor.snapshot().queued(), nanos / 1e6);
+				executor.busyPool().snapshot().queued(), nanos / 1e6);
 		assertThat(check.statusCode()).isEqualTo(503);
 		assertThat(check.body()).isEqualTo("busy\n");
 		assertThat(check.headers().firstValue("Cache-Control")).hasValue("no-store");
 		// The answer came while every held request still waits: it did not queue behind them.
 		assertThat(held).noneMatch(CompletableFuture::isDone);
-		assertThat(executor.snapshot().queued()).isGreaterThanOrEqualTo(10 * threads);
+		assertThat(executor.busyPool().snapshot().queued()).isGreaterThanOrEqualTo(10 * threads);
 
 		this.app.release();
 		for (CompletableFuture<HttpResponse<String>> response : held) {
 			assertThat(response.get(RunningApp.WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
 		}
-		await().atMost(RunningApp.WAIT).until(() -> executor.getState() == BusyState.FREE);
+		await().atMost(RunningApp.WAIT).until(() -> executor.busyPool().getState() == BusyState.FREE);
 		HttpResponse<String> free = this.app.get(this.app.checkPort(), "/busy-pool/check");
 		assertThat(free.statusCode()).isEqualTo(200);
 		assertThat(free.body()).isEqualTo("free\n");
@@ -130,12 +130,6 @@ class CheckPortIntegrationTests {
 		assertThat(registry.get("busypool.haproxy.sessions").tag("node", "lb1").gauge().value()).isEqualTo(5);
 		assertThat(registry.get("busypool.haproxy.queue").tag("node", "lb1").gauge().value()).isEqualTo(3);
 		assertThat(registry.get("busypool.haproxy.queue").tag("node", "lb2").gauge().value()).isZero();
-	}
-
-	/** Whether the pool has been busy for longer than the checks' 100 ms, with a margin. */
-	private static boolean stoodBusy(io.github.busypool.BusyPool pool) {
-		java.time.Instant since = pool.snapshot().busySince();
-		return since != null && java.time.Duration.between(since, java.time.Instant.now()).toMillis() > 150;
 	}
 
 }

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import io.github.busypool.BusyState;
 import io.github.busypool.check.agent.BusyPoolAgent;
-import io.github.busypool.tomcat.BusyPoolExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,7 +45,7 @@ class DrainIntegrationTests {
 		await().atMost(RunningApp.WAIT).until(() -> executor.getActiveCount() == 1);
 
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.app.context::close);
-		await().atMost(RunningApp.WAIT).until(() -> executor.getState() == BusyState.DRAINING);
+		await().atMost(RunningApp.WAIT).until(() -> executor.busyPool().getState() == BusyState.DRAINING);
 		HttpResponse<String> filter = this.app.get(main, "/busy-pool/check");
 		assertThat(filter.statusCode()).isEqualTo(503);
 		assertThat(filter.body()).isEqualTo("draining\n");
@@ -76,7 +75,7 @@ class DrainIntegrationTests {
 		await().atMost(RunningApp.WAIT).until(() -> executor.getActiveCount() == 1);
 		long start = System.nanoTime();
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.app.context::close);
-		await().atMost(RunningApp.WAIT).until(() -> executor.getState() == BusyState.DRAINING);
+		await().atMost(RunningApp.WAIT).until(() -> executor.busyPool().getState() == BusyState.DRAINING);
 		// Past the delay, graceful shutdown waits for the request.
 		await().pollDelay(Duration.ofMillis(1500)).atMost(RunningApp.WAIT).until(() -> !closing.isDone());
 		this.app.release();
@@ -100,7 +99,7 @@ class DrainIntegrationTests {
 			.getProtocolHandler();
 		assertThat(check.getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
 		this.app.context.close();
-		assertThat(executor.getState()).isEqualTo(BusyState.DRAINING);
+		assertThat(executor.busyPool().getState()).isEqualTo(BusyState.DRAINING);
 		assertThat(executor.isTerminated()).isTrue();
 		assertThat(agent.isRunning()).isFalse();
 	}

@@ -49,7 +49,7 @@ class SlowClientsIntegrationTests {
 		this.app = new RunningApp("busy-pool.check.port=0", "server.tomcat.threads.min-spare=4",
 				"busy-pool.shutdown.drain-delay=0s");
 		BusyPoolExecutor executor = this.app.bean(BusyPoolExecutor.class);
-		long busyBefore = executor.getTransitionCount(BusyState.BUSY);
+		long busyBefore = executor.busyPool().getTransitionCount(BusyState.BUSY);
 		AtomicBoolean dribbling = new AtomicBoolean(true);
 		AtomicInteger checks = new AtomicInteger();
 		AtomicInteger busyAnswers = new AtomicInteger();
@@ -95,7 +95,7 @@ class SlowClientsIntegrationTests {
 			}
 		}
 		assertThat(failure.get()).isNull();
-		assertThat(executor.getTransitionCount(BusyState.BUSY) - busyBefore)
+		assertThat(executor.busyPool().getTransitionCount(BusyState.BUSY) - busyBefore)
 			.as("the bursts of reads did fill the pool for a moment (else this test shows nothing)")
 			.isPositive();
 		assertThat(checks.get()).isGreaterThan(10);

@@ -45,7 +45,7 @@ public class ConcurrencyLimitBenchmark {
 
 	@TearDown(Level.Trial)
 	public void tearDown() {
-		this.concurrencyLimit.shutdownGracefully(java.time.Duration.ofSeconds(5));
+		this.concurrencyLimit.busyPool().shutdownGracefully(java.time.Duration.ofSeconds(5));
 	}
 
 	@Benchmark

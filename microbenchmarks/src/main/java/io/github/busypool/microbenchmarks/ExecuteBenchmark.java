@@ -75,7 +75,7 @@ public class ExecuteBenchmark {
 			busyPool.start("busy-pool-exec-");
 			if (this.pool.endsWith("+timer")) {
 				Timer timer = Timer.builder("busypool.queue.wait").register(new SimpleMeterRegistry());
-				busyPool.setQueueWaitRecorder((nanos) -> timer.record(nanos, TimeUnit.NANOSECONDS));
+				busyPool.busyPool().setQueueWaitRecorder((nanos) -> timer.record(nanos, TimeUnit.NANOSECONDS));
 			}
 			this.executor = busyPool;
 		}
@@ -84,7 +84,7 @@ public class ExecuteBenchmark {
 	@TearDown(Level.Trial)
 	public void stop() throws InterruptedException {
 		if (this.executor instanceof BusyPoolExecutor busyPool && Boolean.getBoolean("bench.transitions")) {
-			System.out.println("transitions to busy: " + busyPool.getTransitionCount(io.github.busypool.BusyState.BUSY)
+			System.out.println("transitions to busy: " + busyPool.busyPool().getTransitionCount(io.github.busypool.BusyState.BUSY)
 					+ ", tasks: " + busyPool.getCompletedTaskCount());
 		}
 		this.executor.shutdown();

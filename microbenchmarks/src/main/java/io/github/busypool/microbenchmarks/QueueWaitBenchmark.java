@@ -23,11 +23,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.github.busypool.BusyPool;
-import io.github.busypool.BusyState;
-import io.github.busypool.BusyStateListener;
-import io.github.busypool.PoolSnapshot;
-import io.github.busypool.QueueWaitRecorder;
+import io.github.busypool.signal.PoolAdapter;
+import io.github.busypool.signal.QueueWaitRecorder;
+import io.github.busypool.signal.SignalledPool;
 import io.github.busypool.actuate.BusyPoolMetrics;
 import io.github.busypool.check.CheckCounters;
 
@@ -68,10 +66,10 @@ public class QueueWaitBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.meterRegistry = this.registry.equals("graphite") ? graphite() : new SimpleMeterRegistry();
-		RecorderHolder pool = new RecorderHolder();
+		SignalledPool pool = idlePool();
 		this.metrics = new BusyPoolMetrics(pool, new CheckCounters(), List.of());
 		this.metrics.bindTo(this.meterRegistry);
-		QueueWaitRecorder deferred = pool.recorder;
+		QueueWaitRecorder deferred = pool.queueWaitRecorder();
 		io.micrometer.core.instrument.Timer timer = this.meterRegistry.get("busypool.queue.wait").timer();
 		this.recorder = this.recording.equals("deferred") ? deferred
 				: (nanos) -> timer.record(nanos, TimeUnit.NANOSECONDS);
@@ -114,40 +112,36 @@ public class QueueWaitBenchmark {
 		return new GraphiteMeterRegistry(config, Clock.SYSTEM);
 	}
 
-	/** Holds the recorder that the metrics install; nothing else of a pool is read. */
-	static final class RecorderHolder implements BusyPool {
+	/** A pool of one idle thread, which only holds the recorder that the metrics install. */
+	private static SignalledPool idlePool() {
+		return new SignalledPool(0, new PoolAdapter() {
 
-		volatile QueueWaitRecorder recorder;
+			@Override
+			public int submitted() {
+				return 0;
+			}
 
-		@Override
-		public BusyState getState() {
-			return BusyState.FREE;
-		}
+			@Override
+			public int threads() {
+				return 1;
+			}
 
-		@Override
-		public PoolSnapshot snapshot() {
-			return PoolSnapshot.of(BusyState.FREE, 0, 1, 1, null);
-		}
+			@Override
+			public int maxThreads() {
+				return 1;
+			}
 
-		@Override
-		public long getTransitionCount(BusyState state) {
-			return 0;
-		}
+			@Override
+			public int runQueuedNow() {
+				return 0;
+			}
 
-		@Override
-		public Duration getBusyTime() {
-			return Duration.ZERO;
-		}
+			@Override
+			public boolean stop(Duration timeout) {
+				return true;
+			}
 
-		@Override
-		public void setListeners(List<? extends BusyStateListener> listeners) {
-		}
-
-		@Override
-		public void setQueueWaitRecorder(QueueWaitRecorder recorder) {
-			this.recorder = recorder;
-		}
-
+		});
 	}
 
 }

@@ -55,7 +55,7 @@ class BusyPoolAgentTests {
 	void start() {
 		this.pool = new BusyPoolExecutor(1, 2, Integer.MAX_VALUE, 0);
 		this.pool.start("agent-test-exec-");
-		this.agent = new BusyPoolAgent(this.pool, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+		this.agent = new BusyPoolAgent(this.pool.busyPool(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
 				Duration.ZERO, 2, this.counters);
 		this.agent.start();
 	}
@@ -81,12 +81,12 @@ class BusyPoolAgentTests {
 		for (int i = 0; i < 5; i++) {
 			held.add(this.pool.submit(() -> this.release.await(10, TimeUnit.SECONDS)));
 		}
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.pool.getState() == BusyState.BUSY);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.pool.busyPool().getState() == BusyState.BUSY);
 		assertThat(ask()).isEqualTo("ready up 1% maxconn:2\n");
 		this.release.countDown();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.pool.getState() == BusyState.FREE);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.pool.busyPool().getState() == BusyState.FREE);
 		await().atMost(Duration.ofSeconds(5)).until(() -> ask().equals("ready up 100% maxconn:2\n"));
-		this.pool.drain();
+		this.pool.busyPool().drain();
 		assertThat(ask()).isEqualTo("drain\n");
 		assertThat(this.counters.count(CheckVia.AGENT, BusyState.BUSY)).isEqualTo(1);
 		assertThat(this.counters.count(CheckVia.AGENT, BusyState.DRAINING)).isEqualTo(1);
@@ -117,7 +117,7 @@ class BusyPoolAgentTests {
 
 	@Test
 	void dividesMaxconnAmongTheBalancersThatNameThemselves() throws Exception {
-		BusyPoolAgent agent = new BusyPoolAgent(this.pool, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+		BusyPoolAgent agent = new BusyPoolAgent(this.pool.busyPool(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
 				Duration.ZERO, 8, this.counters);
 		agent.start();
 		try {

@@ -25,7 +25,7 @@ class HaproxyNodeMetricsTests {
 		HaproxyView view = new HaproxyView(clock::get);
 		BusyPoolExecutor pool = new BusyPoolExecutor(1, 1, Integer.MAX_VALUE, 0);
 		MeterRegistry registry = new SimpleMeterRegistry();
-		try (BusyPoolMetrics metrics = new BusyPoolMetrics(pool, new CheckCounters(), List.of(CheckVia.FILTER),
+		try (BusyPoolMetrics metrics = new BusyPoolMetrics(pool.busyPool(), new CheckCounters(), List.of(CheckVia.FILTER),
 				view)) {
 			metrics.bindTo(registry);
 			for (int i = 0; i < HaproxyView.MAX_NODES; i++) {
@@ -43,7 +43,7 @@ class HaproxyNodeMetricsTests {
 			assertThat(registry.find("busypool.haproxy.weight").tag("node", "forged0").gauge()).isNull();
 		}
 		finally {
-			pool.shutdownGracefully(Duration.ofSeconds(10));
+			pool.busyPool().shutdownGracefully(Duration.ofSeconds(10));
 		}
 		// Closing removes the gauges of the nodes still there.
 		assertThat(registry.find("busypool.haproxy.up").gauges()).isEmpty();
