@@ -233,10 +233,9 @@ public final class BusyPoolAutoConfiguration {
 			if (capacity != null) {
 				requirePositive("server.jetty.threads.max-queue-capacity", capacity);
 			}
-			// Boot's defaults for what is unset or not positive.
-			int min = Math.min((threads.getMin() > 0) ? threads.getMin() : 8, max);
-			int idle = (threads.getIdleTimeout() != null) ? (int) threads.getIdleTimeout().toMillis() : 60_000;
-			return new BusyQueuedThreadPool(max, min, idle, capacity, properties.getQueueTolerance());
+			// Min threads and idle timeout: taken from the pool Boot makes (see
+			// BusyPoolJettyCustomizer), defaults included.
+			return new BusyQueuedThreadPool(max, capacity, properties.getQueueTolerance());
 		}
 
 		@Bean(destroyMethod = "")

@@ -5,6 +5,7 @@ import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
@@ -51,6 +52,11 @@ public class BusyPoolJettyCustomizer
 	@Override
 	public void customize(ConfigurableJettyWebServerFactory factory) {
 		if (this.pool != null) {
+			if (factory instanceof JettyWebServerFactory jetty && jetty.getThreadPool() instanceof QueuedThreadPool boots
+					&& boots != this.pool) {
+				// The sizes Boot gave its own pool, defaults included, rather than our copy.
+				this.pool.sizeLike(boots);
+			}
 			factory.setThreadPool(this.pool);
 		}
 		else if (factory instanceof JettyWebServerFactory jetty

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
 
 import io.github.busypool.BusyState;
 import io.github.busypool.signal.PoolAdapter;
@@ -41,8 +42,8 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 
 	private final int queueTolerance;
 
-	/** The maximum it was created with: how many more threads late jobs may start. */
-	private final int configuredMaxThreads;
+	/** The maximum it was sized to: how many more threads late jobs may start. */
+	private volatile int configuredMaxThreads;
 
 	/**
 	 * Acceptor and selector threads, which never run a request: read again by each snapshot
@@ -53,23 +54,20 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 	private final SignalledPool busyPool;
 
 	/**
-	 * Creates a pool, as Boot creates Jetty's from {@code server.jetty.threads.*}.
+	 * Creates a pool of {@code maxThreads}; {@link #sizeLike} then takes the rest of its
+	 * sizes from the pool Boot made of {@code server.jetty.threads.*}.
 	 * @param maxThreads the most threads
-	 * @param minThreads threads kept even when idle
-	 * @param idleTimeoutMillis how long an idle thread above the minimum lives
 	 * @param maxQueueCapacity the most jobs that may wait, or {@code null} for Jetty's
 	 * growing default
 	 * @param queueTolerance how many more queued jobs than idle threads still count as free
 	 */
-	public BusyQueuedThreadPool(int maxThreads, int minThreads, int idleTimeoutMillis, Integer maxQueueCapacity,
-			int queueTolerance) {
-		this(maxThreads, minThreads, idleTimeoutMillis,
-				(maxQueueCapacity != null) ? new JobQueue(maxQueueCapacity) : new JobQueue(), queueTolerance);
+	public BusyQueuedThreadPool(int maxThreads, @Nullable Integer maxQueueCapacity, int queueTolerance) {
+		this(maxThreads, (maxQueueCapacity != null) ? new JobQueue(maxQueueCapacity) : new JobQueue(),
+				queueTolerance);
 	}
 
-	private BusyQueuedThreadPool(int maxThreads, int minThreads, int idleTimeoutMillis, JobQueue queue,
-			int queueTolerance) {
-		super(maxThreads, minThreads, idleTimeoutMillis, queue);
+	private BusyQueuedThreadPool(int maxThreads, JobQueue queue, int queueTolerance) {
+		super(maxThreads, Math.min(maxThreads, new QueuedThreadPool().getMinThreads()), queue);
 		// No reserved threads: Jetty keeps them for its own hand-off and never gives them a
 		// queued job, so a request could wait behind an idle reserved thread, and HAProxy's
 		// maxconn (the threads that run requests) would overfill the pool by as many.
@@ -82,6 +80,19 @@ public class BusyQueuedThreadPool extends QueuedThreadPool {
 		this.configuredMaxThreads = maxThreads;
 		this.busyPool = new SignalledPool(queueTolerance, new Adapter());
 		queue.pool = this;
+	}
+
+	/**
+	 * Takes the sizes of the pool Boot made for Jetty ({@code server.jetty.threads.*}, with
+	 * Boot's defaults for what is unset): its maximum, its minimum and its idle timeout.
+	 * Called before the server starts.
+	 * @param boots the pool Boot made
+	 */
+	public void sizeLike(QueuedThreadPool boots) {
+		setMaxThreads(boots.getMaxThreads());
+		setMinThreads(Math.min(boots.getMinThreads(), boots.getMaxThreads()));
+		setIdleTimeout(boots.getIdleTimeout());
+		this.configuredMaxThreads = boots.getMaxThreads();
 	}
 
 	@Override

@@ -8,6 +8,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.jetty.autoconfigure.JettyServerProperties;
+import org.springframework.boot.jetty.autoconfigure.JettyWebServerFactoryCustomizer;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -55,6 +59,15 @@ class JettyAutoConfigurationTests {
 					.doesNotHaveBean("busyPoolConcurrencyLimitFilter")
 					.doesNotHaveBean(CheckPort.class);
 				BusyQueuedThreadPool pool = context.getBean(BusyQueuedThreadPool.class);
+				// Sized from the pool Boot makes of server.jetty.threads.*, as the web
+				// server's factory is customized: Boot's customizer first, then busy-pool's.
+				JettyServletWebServerFactory factory = new JettyServletWebServerFactory();
+				new JettyWebServerFactoryCustomizer(context.getEnvironment(),
+						context.getBeanProvider(ServerProperties.class).getIfAvailable(ServerProperties::new),
+						context.getBean(JettyServerProperties.class))
+					.customize(factory);
+				context.getBean(BusyPoolJettyCustomizer.class).customize(factory);
+				assertThat(factory.getThreadPool()).isSameAs(pool);
 				assertThat(pool.getMaxThreads()).isEqualTo(12);
 				assertThat(pool.getMinThreads()).isEqualTo(4);
 				assertThat(pool.getIdleTimeout()).isEqualTo(5000);

@@ -61,6 +61,10 @@ class JettyIntegrationTests {
 		start();
 		ThreadPool threadPool = jetty().getServer().getThreadPool();
 		assertThat(threadPool).isInstanceOf(BusyQueuedThreadPool.class);
+		// Sized as Boot sizes its own pool: min from server.jetty.threads.min, the idle
+		// timeout Boot's default.
+		assertThat(((BusyQueuedThreadPool) threadPool).getMinThreads()).isEqualTo(10);
+		assertThat(((BusyQueuedThreadPool) threadPool).getIdleTimeout()).isEqualTo(60_000);
 		BusyPool pool = this.context.getBean(BusyPool.class);
 		assertThat(pool).isSameAs(((BusyQueuedThreadPool) threadPool).busyPool());
 		HoldController holds = this.context.getBean(HoldController.class);

@@ -58,7 +58,7 @@ public final class SignalledPool implements DrainablePool {
 		}
 		this.adapter = adapter;
 		Phase first = Phase.initial();
-		this.dispatcher = new TransitionDispatcher(first, adapter.maxThreads(), "busy-pool-events");
+		this.dispatcher = new TransitionDispatcher(first, adapter::maxThreads, "busy-pool-events");
 		this.tracker = new BusyTracker(tolerance, first, this.dispatcher::wake, this.dispatcher::delivered);
 		this.dispatcher.setCurrent(this.tracker::current);
 		this.dispatcher.setRevalidation(() -> {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -47,7 +48,8 @@ final class TransitionDispatcher implements Runnable {
 
 	private final Thread thread;
 
-	private final int maxThreads;
+	/** The pool's maximum now, for the transitions' reports (read on this thread). */
+	private final IntSupplier maxThreads;
 
 	private volatile List<BusyStateListener> listeners = List.of();
 
@@ -69,7 +71,7 @@ final class TransitionDispatcher implements Runnable {
 	/** Where to go on from after a gap; set by the signal, which alone makes gaps. */
 	private volatile Supplier<Phase> current;
 
-	TransitionDispatcher(Phase first, int maxThreads, String threadName) {
+	TransitionDispatcher(Phase first, IntSupplier maxThreads, String threadName) {
 		this.last = first;
 		this.delivered = first.sequence;
 		this.maxThreads = maxThreads;
@@ -178,7 +180,7 @@ final class TransitionDispatcher implements Runnable {
 				emptyPolls = 0;
 			}
 			else if (next != null) {
-				deliver(next.transitionFrom(this.last, this.maxThreads));
+				deliver(next.transitionFrom(this.last, this.maxThreads.getAsInt()));
 				this.last = next;
 				this.delivered = next.sequence;
 				emptyPolls = 0;
@@ -220,7 +222,7 @@ final class TransitionDispatcher implements Runnable {
 		Phase now = current.get();
 		long missed = now.sequence - this.last.sequence;
 		if (now.state != this.last.state) {
-			deliver(now.transitionFrom(this.last, this.maxThreads));
+			deliver(now.transitionFrom(this.last, this.maxThreads.getAsInt()));
 			missed--;
 		}
 		this.skipped.add(Math.max(0, missed));

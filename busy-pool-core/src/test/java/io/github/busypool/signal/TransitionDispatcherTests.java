@@ -20,7 +20,7 @@ class TransitionDispatcherTests {
 
 	private final Phase first = Phase.initial();
 
-	private final TransitionDispatcher dispatcher = new TransitionDispatcher(this.first, 4, "test-events");
+	private final TransitionDispatcher dispatcher = new TransitionDispatcher(this.first, () -> 4, "test-events");
 
 	private final BusyTracker tracker = new BusyTracker(0, this.first, this.dispatcher::wake);
 

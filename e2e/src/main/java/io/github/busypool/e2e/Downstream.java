@@ -38,6 +38,9 @@ final class Downstream implements AutoCloseable {
 
 	private final AtomicInteger slowCalls = new AtomicInteger();
 
+	/** How many calls came with each {@code X-Request-Id}. */
+	private final Map<Integer, Integer> calls = new ConcurrentHashMap<>();
+
 	private final Map<Integer, Long> arrivals = new ConcurrentHashMap<>();
 
 	private Downstream(long latencyMs) throws IOException {
@@ -66,6 +69,7 @@ final class Downstream implements AutoCloseable {
 			Integer id = parseId(exchange.getRequestHeaders().getFirst("X-Request-Id"));
 			if (id != null) {
 				this.arrivals.putIfAbsent(id, System.nanoTime());
+				this.calls.merge(id, 1, Integer::sum);
 			}
 			long delay = this.latencyMs.get();
 			if (delay > this.normalMs) {
@@ -118,12 +122,18 @@ final class Downstream implements AutoCloseable {
 	}
 
 	/** Calls that arrived while it answered slower than it started with. */
+	/** How many calls came with this {@code X-Request-Id}. */
+	int calls(int id) {
+		return this.calls.getOrDefault(id, 0);
+	}
+
 	int slowCalls() {
 		return this.slowCalls.get();
 	}
 
 	void forgetArrivals() {
 		this.arrivals.clear();
+		this.calls.clear();
 		this.slowCalls.set(0);
 	}
 

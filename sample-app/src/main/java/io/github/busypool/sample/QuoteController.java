@@ -5,6 +5,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.ResourceAccessException;
@@ -13,7 +14,7 @@ import org.springframework.web.client.RestClientResponseException;
 
 /**
  * Calls the downstream service with a timeout: the realistic path on which a network blip
- * holds worker threads. An {@code X-Request-Id} is passed on, as tracing would, so that a
+ * holds worker threads ({@code GET /api/quote}, and {@code POST /api/orders}). An {@code X-Request-Id} is passed on, as tracing would, so that a
  * downstream can tell which client request it is serving.
  */
 @RestController
@@ -52,6 +53,16 @@ class QuoteController {
 			return ResponseEntity.status(HttpStatus.BAD_GATEWAY)
 				.body("downstream answered " + ex.getStatusCode().value() + "\n");
 		}
+	}
+
+	/**
+	 * Places an order: the same downstream call, on a method a load balancer must not
+	 * repeat once the application has run it. busy-pool's own {@code 503} comes before it
+	 * runs, so a balancer may send that one to another server (see the nginx recipe).
+	 */
+	@PostMapping(path = "/api/orders", produces = "text/plain")
+	ResponseEntity<String> order(@RequestHeader(name = REQUEST_ID, required = false) String requestId) {
+		return quote(requestId);
 	}
 
 	private String url() {
