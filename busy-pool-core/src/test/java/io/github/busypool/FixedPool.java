@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link DrainablePool} whose counts a test sets: a state, a number of threads, a
- * submitted count it may move, and when it became busy. Records what shutdown asks of it.
+ * submitted count it may move, and when it became busy. Records what shutdown asks of it;
+ * {@link #runQueuedNow()} gives every waiting task a thread.
  */
 public final class FixedPool implements DrainablePool {
 
@@ -18,7 +19,9 @@ public final class FixedPool implements DrainablePool {
 
 	private final BusyState state;
 
-	private final int threads;
+	private volatile int threads;
+
+	private final int maxThreads;
 
 	private final Instant busySince;
 
@@ -33,6 +36,7 @@ public final class FixedPool implements DrainablePool {
 	public FixedPool(BusyState state, int threads, int submitted, Instant busySince) {
 		this.state = state;
 		this.threads = threads;
+		this.maxThreads = threads;
 		this.submitted = new AtomicInteger(submitted);
 		this.busySince = busySince;
 	}
@@ -52,7 +56,7 @@ public final class FixedPool implements DrainablePool {
 
 	@Override
 	public PoolSnapshot snapshot() {
-		return PoolSnapshot.of(this.state, this.submitted.get(), this.threads, this.threads, this.busySince);
+		return PoolSnapshot.of(this.state, this.submitted.get(), this.threads, this.maxThreads, this.busySince);
 	}
 
 	@Override
@@ -91,7 +95,10 @@ public final class FixedPool implements DrainablePool {
 	@Override
 	public int runQueuedNow() {
 		this.ranQueuedNow++;
-		return 0;
+		// Every task waiting starts, on a thread of its own.
+		int waiting = Math.max(0, this.submitted.get() - this.threads);
+		this.threads = Math.max(this.threads, this.submitted.get());
+		return waiting;
 	}
 
 	@Override

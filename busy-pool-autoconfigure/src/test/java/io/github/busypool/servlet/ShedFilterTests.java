@@ -107,6 +107,49 @@ class ShedFilterTests {
 		times.end(running, 0, 1);
 	}
 
+	/**
+	 * Every {@code 503} of busy-pool's own means "not run": whatever the method, the
+	 * application never saw the request, so a balancer may send it to another server (the
+	 * nginx recipe does, for a {@code POST} too).
+	 */
+	@Test
+	void everyOwn503ComesBeforeTheApplicationRanTheRequestAPostToo() throws Exception {
+		ServiceSpeed speed = new ServiceSpeed(8);
+		ServiceTimes times = speed.times();
+		long now = System.nanoTime();
+		for (int i = 0; i < 20; i++) {
+			times.end(times.begin(now - 2_000_000_000L), now - 2_000_000_000L, now);
+		}
+		speed.refresh(now);
+		Shedder shedder = new Shedder(new QueueTimeLimit(Duration.ofMillis(5), Duration.ofSeconds(1)), speed);
+		ShedFilter filter = new ShedFilter(shedder, "X-Request-Start",
+				new DeadlineDefaults(ClientDeadline.ABSENT, Map.of()), speed);
+		int running = times.begin(System.nanoTime());
+		long stamp = System.currentTimeMillis();
+
+		MockHttpServletRequest waited = new MockHttpServletRequest("POST", "/api/orders");
+		waited.addHeader("X-Request-Start", "t=" + (stamp - 2000));
+		MockHttpServletRequest late = new MockHttpServletRequest("POST", "/api/orders");
+		late.addHeader("x-envoy-expected-rq-timeout-ms", "1000");
+		late.addHeader("X-Request-Start", "t=" + stamp);
+		for (MockHttpServletRequest request : java.util.List.of(waited, late)) {
+			MockFilterChain chain = new MockFilterChain();
+			MockHttpServletResponse response = new MockHttpServletResponse();
+			filter.doFilter(request, response, chain);
+			assertThat(chain.getRequest()).as("ran").isNull();
+			assertThat(response.getStatus()).isEqualTo(503);
+		}
+		shedder.shedEverything();
+		MockFilterChain chain = new MockFilterChain();
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		filter.doFilter(new MockHttpServletRequest("POST", "/api/orders"), response, chain);
+		assertThat(chain.getRequest()).as("ran").isNull();
+		assertThat(response.getStatus()).isEqualTo(503);
+		assertThat(shedder.count(ShedReason.QUEUE) + shedder.count(ShedReason.DEADLINE)
+				+ shedder.count(ShedReason.SHUTDOWN)).isEqualTo(3);
+		times.end(running, 0, 1);
+	}
+
 	private static boolean passedThrough(ShedFilter filter, MockHttpServletRequest request) throws Exception {
 		MockFilterChain chain = new MockFilterChain();
 		filter.doFilter(request, new MockHttpServletResponse(), chain);

@@ -87,6 +87,11 @@ public final class QueueFinisher {
 			if (queued > 0) {
 				logger.info("busy-pool: " + queued + " queued requests did not start within " + QUEUE_WAIT.toMillis()
 						+ " ms; starting them all at once");
+				// Until a thread has taken each: Tomcat closes, without an answer, a connection
+				// whose request a thread picks up after graceful shutdown paused the connector.
+				while (this.pool.snapshot().queued() > 0 && System.nanoTime() - answerBy < 0) {
+					LockSupport.parkNanos(POLL_NANOS);
+				}
 			}
 			return 0;
 		}

@@ -101,6 +101,14 @@ final class Nginx implements AutoCloseable {
 		}
 	}
 
+	/** What {@code nginx -v} says. */
+	static String version() throws Exception {
+		Process version = new ProcessBuilder(binary(), "-v").redirectErrorStream(true).start();
+		String out = new String(version.getInputStream().readAllBytes()).strip();
+		version.waitFor(10, TimeUnit.SECONDS);
+		return out;
+	}
+
 	static String binary() {
 		return System.getProperty("nginx.binary", "/usr/sbin/nginx");
 	}
