@@ -65,13 +65,8 @@ class ShedFilterTests {
 
 	@Test
 	void readsTheClientsDeadlineAndTellsTheLoadBalancerThePredictedServiceTime() throws Exception {
-		ServiceSpeed speed = new ServiceSpeed(8);
+		ServiceSpeed speed = twoSecondCalls();
 		ServiceTimes times = speed.times();
-		long now = System.nanoTime();
-		for (int i = 0; i < 20; i++) {
-			times.end(times.begin(now - 2_000_000_000L), now - 2_000_000_000L, now);
-		}
-		speed.refresh(now);
 		Shedder shedder = new Shedder(null, speed);
 		ShedFilter filter = new ShedFilter(shedder, "X-Request-Start",
 				new DeadlineDefaults(ClientDeadline.ABSENT, Map.of("/api/report", 30_000L)), speed);
@@ -114,13 +109,8 @@ class ShedFilterTests {
 	 */
 	@Test
 	void everyOwn503ComesBeforeTheApplicationRanTheRequestAPostToo() throws Exception {
-		ServiceSpeed speed = new ServiceSpeed(8);
+		ServiceSpeed speed = twoSecondCalls();
 		ServiceTimes times = speed.times();
-		long now = System.nanoTime();
-		for (int i = 0; i < 20; i++) {
-			times.end(times.begin(now - 2_000_000_000L), now - 2_000_000_000L, now);
-		}
-		speed.refresh(now);
 		Shedder shedder = new Shedder(new QueueTimeLimit(Duration.ofMillis(5), Duration.ofSeconds(1)), speed);
 		ShedFilter filter = new ShedFilter(shedder, "X-Request-Start",
 				new DeadlineDefaults(ClientDeadline.ABSENT, Map.of()), speed);
@@ -148,6 +138,18 @@ class ShedFilterTests {
 		assertThat(shedder.count(ShedReason.QUEUE) + shedder.count(ShedReason.DEADLINE)
 				+ shedder.count(ShedReason.SHUTDOWN)).isEqualTo(3);
 		times.end(running, 0, 1);
+	}
+
+	/** A speed estimate that has seen 20 requests of 2 s each. */
+	private static ServiceSpeed twoSecondCalls() {
+		ServiceSpeed speed = new ServiceSpeed(8);
+		ServiceTimes times = speed.times();
+		long now = System.nanoTime();
+		for (int i = 0; i < 20; i++) {
+			times.end(times.begin(now - 2_000_000_000L), now - 2_000_000_000L, now);
+		}
+		speed.refresh(now);
+		return speed;
 	}
 
 	private static boolean passedThrough(ShedFilter filter, MockHttpServletRequest request) throws Exception {

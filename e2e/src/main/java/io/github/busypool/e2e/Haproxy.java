@@ -114,10 +114,10 @@ final class Haproxy implements AutoCloseable {
 		return config.substring(0, server.start()) + servers.toString().stripTrailing() + config.substring(server.end());
 	}
 
-	private static String replaceOnce(String text, String find, String replacement) {
+	static String replaceOnce(String text, String find, String replacement) {
 		int at = text.indexOf(find);
 		if (at < 0 || text.indexOf(find, at + 1) >= 0) {
-			throw new IllegalArgumentException("Expected '" + find.strip() + "' exactly once in the recipe");
+			throw new IllegalArgumentException("Expected '" + find.strip() + "' exactly once in the configuration");
 		}
 		return text.substring(0, at) + replacement + text.substring(at + find.length());
 	}

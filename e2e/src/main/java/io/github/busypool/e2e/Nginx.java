@@ -57,10 +57,11 @@ final class Nginx implements AutoCloseable {
 	}
 
 	static String rewrite(String recipe, int port, Path directory, List<Backend> backends) {
-		String config = once(recipe, "listen 127.0.0.1:8000;", "listen 127.0.0.1:" + port + ";");
-		config = once(config, "pid /tmp/busy-pool-nginx.pid;", "pid " + directory.resolve("nginx.pid") + ";");
+		String config = Haproxy.replaceOnce(recipe, "listen 127.0.0.1:8000;", "listen 127.0.0.1:" + port + ";");
+		config = Haproxy.replaceOnce(config, "pid /tmp/busy-pool-nginx.pid;",
+				"pid " + directory.resolve("nginx.pid") + ";");
 		// Temporary files where this user may write (Debian's default is /var/lib/nginx).
-		config = once(config, "http {\n", "http {\n    client_body_temp_path " + directory.resolve("body") + ";\n"
+		config = Haproxy.replaceOnce(config, "http {\n", "http {\n    client_body_temp_path " + directory.resolve("body") + ";\n"
 				+ "    proxy_temp_path " + directory.resolve("proxy") + ";\n");
 		Matcher server = SERVER.matcher(config);
 		if (!server.find()) {
@@ -72,14 +73,6 @@ final class Nginx implements AutoCloseable {
 				.append('\n');
 		}
 		return config.substring(0, server.start()) + servers.toString().stripTrailing() + config.substring(server.end());
-	}
-
-	private static String once(String text, String find, String replacement) {
-		int at = text.indexOf(find);
-		if (at < 0 || text.indexOf(find, at + 1) >= 0) {
-			throw new IllegalArgumentException("Expected '" + find.strip() + "' exactly once in the configuration");
-		}
-		return text.substring(0, at) + replacement + text.substring(at + find.length());
 	}
 
 	/** What {@code nginx -t} says of a configuration file. */

@@ -16,8 +16,8 @@ import java.util.Locale;
  * ({@code x-envoy-expected-rq-timeout-ms}, which stock apps ignore).
  * <p>
  * Three sample-app JVMs with 8 threads, downstreams at 200 ms, 60 requests a second (half of
- * the fleet's capacity) for 30 s. With several nginx instances, the recipe's
- * {@code max_conns} is the threads divided among them, as the recipe says.
+ * the fleet's capacity) for 30 s. A recipe with {@code max_conns} = the threads (tried with
+ * {@code -Dbench.nginx.recipe=FILE}) gets the threads divided among the nginx instances.
  * <p>
  * Run: {@code ./mvnw -q -pl sample-app,e2e -am package -DskipTests} then
  * {@code java -cp 'e2e/target/classes:e2e/target/lib/*' io.github.busypool.e2e.NginxBenchmark}
@@ -41,7 +41,11 @@ public final class NginxBenchmark {
 		Path directory = Files.createTempDirectory("busy-pool-nginx-bench");
 		String only = System.getProperty("bench.scenarios", "blip,collapse,restart");
 		System.out.printf("nginx benchmark, %s, %s%n", Nginx.version(), java.time.Instant.now());
+		String modes = System.getProperty("bench.modes", "stock,busy-pool");
 		for (boolean busyPool : new boolean[] { false, true }) {
+			if (!modes.contains(busyPool ? "busy-pool" : "stock")) {
+				continue;
+			}
 			try (Fleet fleet = Fleet.start(directory.resolve(busyPool ? "busy-pool" : "stock"), 3, busyPool, null,
 					NORMAL_MS)) {
 				warmUp(fleet, busyPool, directory);
@@ -153,7 +157,11 @@ public final class NginxBenchmark {
 
 		static Balancers start(Fleet fleet, boolean busyPool, int count, Path directory) throws Exception {
 			Balancers balancers = new Balancers();
-			Path recipe = Ports.repository().resolve(busyPool ? "nginx/busy-pool.conf" : "e2e/nginx/tuned.conf");
+			// -Dbench.nginx.recipe=FILE tries another recipe for busy-pool.
+			Path recipe = busyPool
+					? Path.of(System.getProperty("bench.nginx.recipe",
+							Ports.repository().resolve("nginx/busy-pool.conf").toString()))
+					: Ports.repository().resolve("e2e/nginx/tuned.conf");
 			for (int i = 1; i <= count; i++) {
 				Path dir = Files.createDirectories(directory.resolve("nginx" + i));
 				Path config = recipe;
