@@ -91,11 +91,24 @@ public final class BusyPoolAutoConfiguration {
 
 	@Bean
 	@ConditionalOnBean({ DrainablePool.class, MainConnector.class })
-	BusyPoolLifecycle busyPoolLifecycle(DrainablePool pool, ObjectProvider<BusyStateListener> listeners,
-			ApplicationEventPublisher publisher, BusyPoolProperties properties, Shedder shedder,
-			MainConnector connector, Environment environment, ObjectProvider<CheckPort> checkPort,
-			ObjectProvider<BusyPoolAgent> agent, ObjectProvider<CheckCounters> counters,
-			ObjectProvider<ServiceSpeed> speed, ObjectProvider<ConcurrencyLimit> limit) {
+	BusyPoolListeners busyPoolListeners(DrainablePool pool, ObjectProvider<BusyStateListener> listeners,
+			ApplicationEventPublisher publisher) {
+		return new BusyPoolListeners(pool, listeners, publisher);
+	}
+
+	@Bean
+	@ConditionalOnBean({ DrainablePool.class, MainConnector.class })
+	BusyPoolStartupSummary busyPoolStartupSummary(DrainablePool pool, ObjectProvider<ConcurrencyLimit> limit,
+			BusyPoolProperties properties, ObjectProvider<CheckPort> checkPort, ObjectProvider<BusyPoolAgent> agent) {
+		return new BusyPoolStartupSummary(pool, limit.getIfAvailable() != null, properties,
+				checkPort.getIfAvailable(), agent.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnBean({ DrainablePool.class, MainConnector.class })
+	BusyPoolLifecycle busyPoolLifecycle(DrainablePool pool, BusyPoolProperties properties, Shedder shedder,
+			MainConnector connector, Environment environment, ObjectProvider<CheckCounters> counters,
+			ObjectProvider<ServiceSpeed> speed) {
 		Duration phase = shutdownPhaseTimeout(environment);
 		Duration drainDelay = properties.getShutdown().getDrainDelay();
 		if (drainDelay.compareTo(phase) >= 0 && !environment.containsProperty("busy-pool.shutdown.drain-delay")) {
@@ -111,43 +124,12 @@ public final class BusyPoolAutoConfiguration {
 		}
 		boolean graceful = !"immediate"
 			.equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful").trim());
-		return new BusyPoolLifecycle(pool, listeners, publisher, drainDelay, phase, graceful,
-				new QueueFinisher(pool, shedder), drainWait(counters.getIfAvailable(), speed.getIfAvailable()),
-				connector::stopAccepting,
-				() -> summary(pool, limit.getIfAvailable() != null, properties, checkPort.getIfAvailable(),
-						agent.getIfAvailable()));
+		return new BusyPoolLifecycle(pool, drainDelay, phase, graceful, new QueueFinisher(pool, shedder),
+				drainWait(counters.getIfAvailable(), speed.getIfAvailable()), connector::stopAccepting);
 	}
 
 	private static DrainWait drainWait(CheckCounters counters, ServiceSpeed speed) {
 		return new DrainWait(counters, (speed != null) ? speed.times()::begun : () -> 0);
-	}
-
-	/**
-	 * One line that says what was installed: the pool's size, the rule, where checks are
-	 * answered. Logged once the web server has started, when the ports are known.
-	 */
-	static String summary(DrainablePool pool, boolean virtualThreads, BusyPoolProperties properties,
-			CheckPort checkPort, BusyPoolAgent agent) {
-		int max = pool.snapshot().maxThreads();
-		String size = virtualThreads ? "at most " + max + " requests at once (virtual threads)" : max + " threads";
-		BusyPoolProperties.Check check = properties.getCheck();
-		StringBuilder line = new StringBuilder("busy-pool: ").append(size)
-			.append(", busy when waiting requests outnumber idle ")
-			.append(virtualThreads ? "permits" : "threads")
-			.append(" by more than ")
-			.append(properties.getQueueTolerance())
-			.append("; checks answered on ")
-			.append(check.getPath());
-		if (check.isHaproxyDefault()) {
-			line.append(" and OPTIONS /");
-		}
-		if (checkPort != null) {
-			line.append(", check port ").append(checkPort.getPort());
-		}
-		if (agent != null) {
-			line.append(", agent port ").append(agent.getPort());
-		}
-		return line.toString();
 	}
 
 	private static Duration shutdownPhaseTimeout(Environment environment) {

@@ -1,34 +1,25 @@
 package io.github.busypool.autoconfigure;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 
-import io.github.busypool.BusyStateListener;
 import io.github.busypool.signal.DrainablePool;
 import io.github.busypool.shed.DrainWait;
 import io.github.busypool.shed.QueueFinisher;
 
 /**
- * Ties a {@link DrainablePool} to the application context: hands it the
- * {@link BusyStateListener} beans (plus one that publishes
- * {@link BusyStateChangedEvent}s) before the web server starts, moves it to draining
+ * Walks a {@link DrainablePool} through the application's shutdown: moves it to draining
  * when the context begins to close, waits for the drain delay while the web server still
  * serves, finishes the requests accepted so far, then lets graceful shutdown begin, and
- * shuts the pool down after the web server has stopped.
+ * stops the pool after the web server has stopped.
  */
-final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecycle, DisposableBean {
+final class BusyPoolLifecycle implements SmartLifecycle, DisposableBean {
 
 	/** Stops just before the web server's graceful shutdown begins. */
 	static final int PHASE = WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 1;
@@ -48,11 +39,7 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 
 	private final DrainablePool pool;
 
-	private final ObjectProvider<BusyStateListener> listeners;
-
 	private static final Log logger = LogFactory.getLog(BusyPoolLifecycle.class);
-
-	private final ApplicationEventPublisher publisher;
 
 	private final Duration drainDelay;
 
@@ -66,8 +53,6 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 
 	private final Runnable stopAccepting;
 
-	private final Supplier<String> summary;
-
 	private volatile boolean running;
 
 	/**
@@ -75,37 +60,21 @@ final class BusyPoolLifecycle implements SmartInitializingSingleton, SmartLifecy
 	 * @param graceful whether the web server shuts down gracefully; when it does not, it
 	 * stops at once, and there is nothing to finish
 	 * @param stopAccepting stops the main connector accepting new connections
-	 * @param summary what busy-pool installed, logged once the web server has started, or
-	 * {@code null}
 	 */
-	BusyPoolLifecycle(DrainablePool pool, ObjectProvider<BusyStateListener> listeners,
-			ApplicationEventPublisher publisher, Duration drainDelay, Duration phaseTimeout, boolean graceful,
-			QueueFinisher finisher, DrainWait drainWait, Runnable stopAccepting, Supplier<String> summary) {
-		this.summary = summary;
+	BusyPoolLifecycle(DrainablePool pool, Duration drainDelay, Duration phaseTimeout, boolean graceful,
+			QueueFinisher finisher, DrainWait drainWait, Runnable stopAccepting) {
 		this.drainWait = drainWait;
 		this.pool = pool;
 		this.phaseTimeout = phaseTimeout;
 		this.graceful = graceful;
 		this.finisher = finisher;
 		this.stopAccepting = stopAccepting;
-		this.listeners = listeners;
-		this.publisher = publisher;
 		this.drainDelay = drainDelay;
-	}
-
-	@Override
-	public void afterSingletonsInstantiated() {
-		List<BusyStateListener> all = new ArrayList<>(this.listeners.orderedStream().toList());
-		all.add((transition) -> this.publisher.publishEvent(new BusyStateChangedEvent(this.pool, transition)));
-		this.pool.setListeners(all);
 	}
 
 	@Override
 	public void start() {
 		this.running = true;
-		if (this.summary != null) {
-			logger.info(this.summary.get());
-		}
 	}
 
 	/**
