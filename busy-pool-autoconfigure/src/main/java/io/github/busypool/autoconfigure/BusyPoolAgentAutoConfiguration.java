@@ -33,7 +33,7 @@ public final class BusyPoolAgentAutoConfiguration {
 			Environment environment, ObjectProvider<ServerProperties> server, ObjectProvider<ServiceSpeed> speed) {
 		BusyPoolProperties.Agent agent = properties.getAgent();
 		int port = agent.getPort();
-		OwnPort.require(environment, server.getIfAvailable(), "busy-pool.agent.port", port, "server.port",
+		SettingRules.ownPort(environment, server.getIfAvailable(), "busy-pool.agent.port", port, "server.port",
 				"busy-pool.check.port", "management.server.port");
 		InetAddress address = agent.getAddress();
 		if (address == null) {

@@ -17,7 +17,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.jetty.autoconfigure.JettyServerProperties;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.thread.Threading;
@@ -68,9 +67,6 @@ import io.github.busypool.tomcat.BusyPoolTomcatCustomizer;
 @EnableConfigurationProperties(BusyPoolProperties.class)
 public final class BusyPoolAutoConfiguration {
 
-	/** Spring's default for {@code spring.lifecycle.timeout-per-shutdown-phase}. */
-	static final Duration DEFAULT_SHUTDOWN_PHASE_TIMEOUT = Duration.ofSeconds(30);
-
 	private static final Log logger = LogFactory.getLog(BusyPoolAutoConfiguration.class);
 
 	@Bean
@@ -78,12 +74,7 @@ public final class BusyPoolAutoConfiguration {
 	@ConditionalOnMissingBean
 	Shedder busyPoolShedder(BusyPoolProperties properties, ObjectProvider<ServiceSpeed> speed) {
 		BusyPoolProperties.Shed shed = properties.getShed();
-		if (shed.getQueueInterval().compareTo(shed.getQueueTarget()) < 0) {
-			throw new InvalidBusyPoolPropertyException("busy-pool.shed.queue-interval", shed.getQueueInterval(),
-					"must be at least busy-pool.shed.queue-target (" + shed.getQueueTarget() + ")",
-					"Set busy-pool.shed.queue-interval higher, or busy-pool.shed.queue-target lower "
-							+ "(defaults: 500ms and 50ms).");
-		}
+		SettingRules.queueInterval(shed);
 		return new Shedder(
 				shed.isEnabled() ? new QueueTimeLimit(shed.getQueueTarget(), shed.getQueueInterval()) : null,
 				properties.getDeadline().isEnabled() ? speed.getIfAvailable() : null);
@@ -109,19 +100,8 @@ public final class BusyPoolAutoConfiguration {
 	BusyPoolLifecycle busyPoolLifecycle(DrainablePool pool, BusyPoolProperties properties, Shedder shedder,
 			MainConnector connector, Environment environment, ObjectProvider<CheckCounters> counters,
 			ObjectProvider<ServiceSpeed> speed) {
-		Duration phase = shutdownPhaseTimeout(environment);
-		Duration drainDelay = properties.getShutdown().getDrainDelay();
-		if (drainDelay.compareTo(phase) >= 0 && !environment.containsProperty("busy-pool.shutdown.drain-delay")) {
-			// The default, under a short phase timeout: keep half the phase for the rest.
-			drainDelay = phase.dividedBy(2);
-		}
-		if (drainDelay.compareTo(phase) >= 0) {
-			throw new InvalidBusyPoolPropertyException("busy-pool.shutdown.drain-delay", drainDelay,
-					"must be shorter than spring.lifecycle.timeout-per-shutdown-phase (" + phase
-							+ "), which bounds the drain delay and the time queued requests get to run",
-					"Set busy-pool.shutdown.drain-delay lower, or spring.lifecycle.timeout-per-shutdown-phase "
-							+ "higher.");
-		}
+		Duration phase = SettingRules.shutdownPhaseTimeout(environment);
+		Duration drainDelay = SettingRules.drainDelay(properties.getShutdown(), environment);
 		boolean graceful = !"immediate"
 			.equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful").trim());
 		return new BusyPoolLifecycle(pool, drainDelay, phase, graceful, new QueueFinisher(pool, shedder),
@@ -130,20 +110,6 @@ public final class BusyPoolAutoConfiguration {
 
 	private static DrainWait drainWait(CheckCounters counters, ServiceSpeed speed) {
 		return new DrainWait(counters, (speed != null) ? speed.times()::begun : () -> 0);
-	}
-
-	private static Duration shutdownPhaseTimeout(Environment environment) {
-		return Binder.get(environment)
-			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
-			.orElse(DEFAULT_SHUTDOWN_PHASE_TIMEOUT);
-	}
-
-	private static int requirePositive(String property, int value) {
-		if (value < 1) {
-			throw new InvalidBusyPoolPropertyException(property, value, "must be 1 or more",
-					"Set " + property + " to 1 or more, or remove it to use Tomcat's default.");
-		}
-		return value;
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -157,8 +123,8 @@ public final class BusyPoolAutoConfiguration {
 		@ConditionalOnMissingBean
 		BusyPoolExecutor busyPoolExecutor(BusyPoolProperties properties, TomcatServerProperties tomcat) {
 			TomcatServerProperties.Threads threads = tomcat.getThreads();
-			int max = requirePositive("server.tomcat.threads.max", threads.getMax());
-			int capacity = requirePositive("server.tomcat.threads.max-queue-capacity", threads.getMaxQueueCapacity());
+			int max = SettingRules.positive("server.tomcat.threads.max", threads.getMax());
+			int capacity = SettingRules.positive("server.tomcat.threads.max-queue-capacity", threads.getMaxQueueCapacity());
 			// Like Tomcat's own executor: min spare threads never exceed the maximum.
 			int minSpare = Math.max(0, Math.min(threads.getMinSpare(), max));
 			return new BusyPoolExecutor(minSpare, max, capacity, properties.getQueueTolerance());
@@ -210,10 +176,10 @@ public final class BusyPoolAutoConfiguration {
 		@ConditionalOnMissingBean
 		BusyQueuedThreadPool busyPoolJettyThreadPool(BusyPoolProperties properties, JettyServerProperties jetty) {
 			JettyServerProperties.Threads threads = jetty.getThreads();
-			int max = requirePositive("server.jetty.threads.max", threads.getMax());
+			int max = SettingRules.positive("server.jetty.threads.max", threads.getMax());
 			Integer capacity = threads.getMaxQueueCapacity();
 			if (capacity != null) {
-				requirePositive("server.jetty.threads.max-queue-capacity", capacity);
+				SettingRules.positive("server.jetty.threads.max-queue-capacity", capacity);
 			}
 			// Min threads and idle timeout: taken from the pool Boot makes (see
 			// BusyPoolJettyCustomizer), defaults included.
@@ -256,7 +222,7 @@ public final class BusyPoolAutoConfiguration {
 	}
 
 	private static ConcurrencyLimit concurrencyLimit(String property, int max, BusyPoolProperties properties) {
-		int limit = requirePositive(property, max);
+		int limit = SettingRules.positive(property, max);
 		logger.info("busy-pool: virtual threads; at most " + limit + " requests run at once (" + property
 				+ "), the rest wait in order");
 		return new ConcurrencyLimit(limit, properties.getQueueTolerance());

@@ -165,7 +165,7 @@ public final class BusyPoolCheckAutoConfiguration {
 
 	private static int checkPort(BusyPoolProperties properties, Environment environment, ServerProperties server) {
 		int port = properties.getCheck().getPort();
-		OwnPort.require(environment, server, "busy-pool.check.port", port, "server.port", "management.server.port");
+		SettingRules.ownPort(environment, server, "busy-pool.check.port", port, "server.port", "management.server.port");
 		return port;
 	}
 
