@@ -147,6 +147,8 @@ class JettyIntegrationTests {
 		for (int i = 0; i < 3; i++) {
 			queued.add(this.http.sendAsync(jetty().getPort(), "/sleep?ms=1"));
 		}
+		// On Jetty a queued job here is an accepted connection whose end point waits for a
+		// thread to be made: every request has connected.
 		await().atMost(WAIT).until(() -> pool.snapshot().queued() == 3);
 		// Asked on the check port, which never waits behind requests: watched, so the
 		// drain is taken.

@@ -8,7 +8,10 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import org.apache.coyote.AbstractProtocol;
+
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -47,6 +50,16 @@ final class RunningApp implements AutoCloseable {
 
 	int mainPort() {
 		return ((WebServerApplicationContext) this.context).getWebServer().getPort();
+	}
+
+	/**
+	 * Returns the connections the main connector holds open: each request sent has one
+	 * once it has connected, whether it runs, waits in the pool's queue, or is still being
+	 * read.
+	 */
+	long mainConnections() {
+		TomcatWebServer server = (TomcatWebServer) ((WebServerApplicationContext) this.context).getWebServer();
+		return ((AbstractProtocol<?>) server.getTomcat().getConnector().getProtocolHandler()).getConnectionCount();
 	}
 
 	int checkPort() {

@@ -38,7 +38,8 @@ class ShutdownQueueIntegrationTests {
 		Shedder shedder = this.app.bean(Shedder.class);
 		List<CompletableFuture<HttpResponse<String>>> responses = send(16, "/sleep?ms=400");
 		// 4 threads: 4 run, 12 wait in Tomcat's queue.
-		await().atMost(RunningApp.WAIT).until(() -> executor.busyPool().snapshot().queued() == 12);
+		await().atMost(RunningApp.WAIT)
+			.until(() -> this.app.mainConnections() >= 16 && executor.busyPool().snapshot().queued() == 12);
 
 		this.app.context.close();
 
@@ -59,7 +60,8 @@ class ShutdownQueueIntegrationTests {
 		List<CompletableFuture<HttpResponse<String>>> held = send(4, "/hold");
 		await().atMost(RunningApp.WAIT).until(() -> executor.getActiveCount() == 4);
 		List<CompletableFuture<HttpResponse<String>>> queued = send(6, "/thread");
-		await().atMost(RunningApp.WAIT).until(() -> executor.busyPool().snapshot().queued() == 6);
+		await().atMost(RunningApp.WAIT)
+			.until(() -> this.app.mainConnections() >= 10 && executor.busyPool().snapshot().queued() == 6);
 
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.app.context::close);
 
