@@ -1,6 +1,7 @@
 package io.github.busypool.autoconfigure;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 import org.apache.catalina.startup.Tomcat;
 import org.apache.commons.logging.Log;
@@ -104,12 +105,10 @@ public final class BusyPoolAutoConfiguration {
 		Duration drainDelay = SettingRules.drainDelay(properties.getShutdown(), environment);
 		boolean graceful = !"immediate"
 			.equalsIgnoreCase(environment.getProperty("server.shutdown", "graceful").trim());
-		return new BusyPoolLifecycle(pool, drainDelay, phase, graceful, new QueueFinisher(pool, shedder),
-				drainWait(counters.getIfAvailable(), speed.getIfAvailable()), connector::stopAccepting);
-	}
-
-	private static DrainWait drainWait(CheckCounters counters, ServiceSpeed speed) {
-		return new DrainWait(counters, (speed != null) ? speed.times()::begun : () -> 0);
+		ServiceSpeed times = speed.getIfAvailable();
+		LongSupplier begun = (times != null) ? times.times()::begun : () -> 0;
+		return new BusyPoolLifecycle(pool, drainDelay, phase, graceful, new QueueFinisher(pool, shedder, begun),
+				new DrainWait(counters.getIfAvailable(), begun), connector::stopAccepting);
 	}
 
 	@Configuration(proxyBeanMethods = false)

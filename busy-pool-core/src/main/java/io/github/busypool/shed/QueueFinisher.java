@@ -1,6 +1,7 @@
 package io.github.busypool.shed;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
@@ -37,19 +38,31 @@ public final class QueueFinisher {
 	/** The longest the queue is left to drain at the pool's own pace. */
 	static final Duration QUEUE_WAIT = Duration.ofMillis(500);
 
+	/**
+	 * The longest it waits, once every queued request has a thread, for them to have been
+	 * read: Tomcat closes a connection whose request it reads after graceful shutdown paused
+	 * the connector, with no answer or a {@code 400}.
+	 */
+	static final Duration BEGIN_WAIT = Duration.ofMillis(500);
+
 	private static final Log logger = LogFactory.getLog(QueueFinisher.class);
 
 	private final DrainablePool pool;
 
 	private final Shedder shedder;
 
+	private final LongSupplier requestsBegun;
+
 	/**
 	 * @param pool the pool
 	 * @param shedder the shedder that answers requests before they run
+	 * @param requestsBegun how many requests have reached the application so far (read and
+	 * past busy-pool's own filters)
 	 */
-	public QueueFinisher(DrainablePool pool, Shedder shedder) {
+	public QueueFinisher(DrainablePool pool, Shedder shedder, LongSupplier requestsBegun) {
 		this.pool = pool;
 		this.shedder = shedder;
+		this.requestsBegun = requestsBegun;
 	}
 
 	/**
@@ -67,6 +80,7 @@ public final class QueueFinisher {
 	public int finish(Runnable stopAccepting, long serveBy, long answerBy) {
 		stopAccepting.run();
 		long start = System.nanoTime();
+		long begunBefore = this.requestsBegun.getAsLong();
 		int waiting = this.pool.snapshot().queued();
 		if (waiting > 0) {
 			logger.info("busy-pool: starting the " + waiting + " queued requests accepted before the web server stops");
@@ -87,11 +101,17 @@ public final class QueueFinisher {
 			if (queued > 0) {
 				logger.info("busy-pool: " + queued + " queued requests did not start within " + QUEUE_WAIT.toMillis()
 						+ " ms; starting them all at once");
-				// Until a thread has taken each: Tomcat closes, without an answer, a connection
-				// whose request a thread picks up after graceful shutdown paused the connector.
-				while (this.pool.snapshot().queued() > 0 && System.nanoTime() - answerBy < 0) {
-					LockSupport.parkNanos(POLL_NANOS);
-				}
+			}
+			// Until every request queued at the start has been read and reached the
+			// application: Tomcat closes, with no answer or a 400, a connection whose request
+			// it reads after Boot's graceful shutdown paused the connector. Boot's graceful
+			// shutdown then waits for them.
+			long until = System.nanoTime() + BEGIN_WAIT.toNanos();
+			if (answerBy - until < 0) {
+				until = answerBy;
+			}
+			while (this.requestsBegun.getAsLong() - begunBefore < waiting && System.nanoTime() - until < 0) {
+				LockSupport.parkNanos(POLL_NANOS);
 			}
 			return 0;
 		}

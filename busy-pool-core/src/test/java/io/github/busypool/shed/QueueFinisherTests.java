@@ -17,6 +17,9 @@ class QueueFinisherTests {
 
 	private final Shedder shedder = new Shedder(null);
 
+	/** Requests that reached the application; the tests move it. */
+	private final java.util.concurrent.atomic.AtomicLong begun = new java.util.concurrent.atomic.AtomicLong();
+
 	private final AtomicInteger stopped = new AtomicInteger();
 
 	/** Four threads, all running, and {@code submitted - 4} requests queued. */
@@ -29,7 +32,7 @@ class QueueFinisherTests {
 		// One long request running, nothing queued: Boot's graceful shutdown waits for it,
 		// so waiting here as well would spend the shutdown timeout twice.
 		FixedPool pool = pool(1);
-		QueueFinisher finisher = new QueueFinisher(pool, this.shedder);
+		QueueFinisher finisher = new QueueFinisher(pool, this.shedder, this.begun::get);
 		long now = System.nanoTime();
 
 		int shed = assertTimeoutPreemptively(Duration.ofSeconds(10),
@@ -45,7 +48,7 @@ class QueueFinisherTests {
 	@Test
 	void finishWaitsForTheQueueToBeTakenUpThenReturnsWhileRequestsStillRun() throws Exception {
 		FixedPool pool = pool(7);
-		QueueFinisher finisher = new QueueFinisher(pool, this.shedder);
+		QueueFinisher finisher = new QueueFinisher(pool, this.shedder, this.begun::get);
 		long now = System.nanoTime();
 		Thread taker = new Thread(() -> {
 			// Three requests complete, one by one; each frees a thread for a queued one.
@@ -67,7 +70,7 @@ class QueueFinisherTests {
 	@Test
 	void finishLetsWhatIsStillQueuedAtTheDeadlineRunAtOnce() {
 		FixedPool pool = pool(10);
-		QueueFinisher finisher = new QueueFinisher(pool, this.shedder);
+		QueueFinisher finisher = new QueueFinisher(pool, this.shedder, this.begun::get);
 		long now = System.nanoTime();
 
 		int shed = assertTimeoutPreemptively(Duration.ofSeconds(10),
@@ -83,7 +86,7 @@ class QueueFinisherTests {
 		// pool's pace. Waiting for them until the phase's deadline made the shutdown take
 		// the phase twice (once here, once in Boot's graceful shutdown).
 		FixedPool pool = pool(10);
-		QueueFinisher finisher = new QueueFinisher(pool, this.shedder);
+		QueueFinisher finisher = new QueueFinisher(pool, this.shedder, this.begun::get);
 		long now = System.nanoTime();
 
 		int shed = assertTimeoutPreemptively(Duration.ofSeconds(10),
@@ -93,6 +96,31 @@ class QueueFinisherTests {
 		assertThat(shed).isZero();
 		assertThat(pool.ranQueuedNow()).isEqualTo(1);
 		assertThat(this.shedder.decide(null)).isNull();
+	}
+
+	@Test
+	void afterStartingTheQueueItWaitsUntilThoseRequestsHaveBeenRead() {
+		// 6 queued behind 4 held threads; they start at once after the queue wait, and are
+		// read 300 ms later (Tomcat closes a connection whose request it reads after the
+		// connector was paused, so graceful shutdown must not begin before).
+		FixedPool pool = pool(10);
+		QueueFinisher finisher = new QueueFinisher(pool, this.shedder, this.begun::get);
+		java.util.concurrent.ScheduledExecutorService reader = java.util.concurrent.Executors
+			.newSingleThreadScheduledExecutor();
+		try {
+			long now = System.nanoTime();
+			reader.schedule(() -> this.begun.addAndGet(6),
+					QueueFinisher.QUEUE_WAIT.toMillis() + 300, java.util.concurrent.TimeUnit.MILLISECONDS);
+			assertTimeoutPreemptively(Duration.ofSeconds(10),
+					() -> finisher.finish(this.stopped::incrementAndGet, now + HOUR, now + HOUR));
+			Duration took = Duration.ofNanos(System.nanoTime() - now);
+			assertThat(this.begun.get()).isEqualTo(6);
+			assertThat(took).isGreaterThanOrEqualTo(QueueFinisher.QUEUE_WAIT.plusMillis(300))
+				.isLessThan(QueueFinisher.QUEUE_WAIT.plus(QueueFinisher.BEGIN_WAIT).plusSeconds(2));
+		}
+		finally {
+			reader.shutdownNow();
+		}
 	}
 
 }
